@@ -1,0 +1,3 @@
+from rpa.cli import main
+
+main()
