@@ -1,0 +1,38 @@
+"""Robotic process automation for payer portals: claim status and eligibility, normalized.
+
+The same operations the `rpa` command offers, importable:
+
+    from rpa import lookup_claim, run_worklist
+    result, summary = lookup_claim("sandbox", claim_number="CLM00001234")
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+_EXPORTS = {
+    "run_worklist": "rpa.operations",
+    "resume_run": "rpa.operations",
+    "lookup": "rpa.operations",
+    "lookup_claim": "rpa.operations",
+    "lookup_eligibility": "rpa.operations",
+    "load_settings": "rpa.settings",
+    "ClaimStatusQuery": "rpa.queries",
+    "EligibilityQuery": "rpa.queries",
+    "ClaimStatus": "rpa.models",
+    "Eligibility": "rpa.models",
+    "Outcome": "rpa.models",
+    "Task": "rpa.models",
+}
+
+__all__ = sorted(_EXPORTS)
+
+
+def __getattr__(name: str) -> Any:
+    """Imports on first use, so `rpa --help` stays quick."""
+    module_name = _EXPORTS.get(name)
+    if module_name is None:
+        raise AttributeError(f"module 'rpa' has no attribute {name!r}")
+    import importlib
+
+    return getattr(importlib.import_module(module_name), name)

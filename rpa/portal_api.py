@@ -1,0 +1,73 @@
+"""The portal's own JSON, called with the signed-in session and no browser.
+
+Modern portals are single-page apps whose pages fetch JSON; calling that JSON directly with the
+session's cookies (Playwright's request context) needs a fraction of the requests and no
+rendering. When the endpoint is gone or its shape changed, `ApiUnavailable` tells the engine to
+fall back to reading pages.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+
+from rpa.errors import FlowError, RpaError, SessionExpired, TransientError
+
+if TYPE_CHECKING:
+    from playwright.async_api import APIRequestContext
+
+    from rpa.pacing import Pacer
+
+
+class ApiUnavailable(FlowError):
+    """The JSON endpoint is missing or no longer has the shape the flow knows: use pages."""
+
+    kind = "api_unavailable"
+
+
+class PortalApi:
+    def __init__(
+        self,
+        request: APIRequestContext,
+        pacer: Pacer,
+        *,
+        timeout_ms: int = 20_000,
+        classify_failure: Callable[[int, Any], RpaError | None] | None = None,
+    ):
+        self.request = request
+        self.pacer = pacer
+        self.timeout_ms = timeout_ms
+        self.classify_failure = classify_failure
+        self.last_response: dict[str, Any] | None = None
+
+    async def get_json(self, path: str, params: dict[str, Any] | None = None, *, ok: tuple[int, ...] = (200,)) -> tuple[int, Any]:
+        """GET a JSON endpoint; statuses outside `ok` become the engine's errors."""
+        await self.pacer.wait()
+        clean = {key: str(value) for key, value in (params or {}).items() if value not in (None, "")}
+        try:
+            response = await self.request.get(path, params=clean, timeout=self.timeout_ms, max_redirects=0)
+        except Exception as error:
+            if type(error).__name__ in ("TimeoutError", "Error"):
+                raise TransientError(f"API request failed: {error}", reason="api_network") from None
+            raise
+        status = response.status
+        body_text = await response.text()
+        try:
+            body = json.loads(body_text) if body_text else None
+        except json.JSONDecodeError:
+            body = None
+        self.last_response = {"path": path, "status": status, "body": body if body is not None else body_text[:2000]}
+        if status in ok:
+            if body is None:
+                raise ApiUnavailable(f"{path} answered {status} without JSON")
+            return status, body
+        if self.classify_failure is not None:
+            error = self.classify_failure(status, body)
+            if error is not None:
+                raise error
+        if status in (401, 403) or 300 <= status < 400:
+            raise SessionExpired(f"{path} answered {status}: the session is not signed in")
+        if status >= 500 or status == 429:
+            raise TransientError(f"{path} answered HTTP {status}", reason=f"http_{status}")
+        raise ApiUnavailable(f"{path} answered HTTP {status}")

@@ -1,0 +1,288 @@
+"""Portal sessions: signed-in browser contexts (and API contexts) per credential.
+
+Each credential gets up to N sessions (slots). A slot's signed-in state is stored outside
+`runs/` (owner-only) and reused by later runs and one-off lookups while the portal still
+accepts it; when the portal says it expired, the engine signs in again once.
+
+Sign-ins for one credential go through a `CredentialGate`, one at a time: a wrong password
+is tried exactly once per run (never enough to lock an account), and once the gate has seen an
+authentication failure or a CAPTCHA it stays closed for the rest of the run. Cookies the portal
+keeps for "remember this device" are shared with new slots, so only the first sign-in answers MFA.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from rpa.errors import AuthenticationError, NeedsHuman, RpaError
+from rpa.files import private_dir, write_private_text
+from rpa.logs import SECRETS, get_logger
+from rpa.portal_api import PortalApi
+from rpa.portal_page import PortalPage
+from rpa.totp import TotpSource
+
+if TYPE_CHECKING:
+    from playwright.async_api import APIRequestContext, BrowserContext
+
+    from rpa.browser import BrowserHost
+    from rpa.credentials import Credential
+    from rpa.flow import Flow
+    from rpa.pacing import Pacer
+    from rpa.settings import Settings
+
+
+class CredentialStopped(RpaError):
+    """This credential's gate is closed for the run; the item stays pending."""
+
+    kind = "credential_stopped"
+
+    def __init__(self, cause: RpaError):
+        super().__init__(cause.message)
+        self.cause = cause
+
+
+class SessionStateStore:
+    """Signed-in browser state per payer, credential and slot: `<state_dir>/sessions/...`, 0600."""
+
+    def __init__(self, state_dir: Path):
+        self.root = Path(state_dir) / "sessions"
+
+    def path(self, payer: str, credential_key: str, slot: int) -> Path:
+        return self.root / payer / credential_key / f"slot-{slot}.json"
+
+    def load(self, payer: str, credential_key: str, slot: int) -> dict | None:
+        try:
+            return json.loads(self.path(payer, credential_key, slot).read_text())
+        except (FileNotFoundError, json.JSONDecodeError):
+            return None
+
+    def save(self, payer: str, credential_key: str, slot: int, state: dict) -> None:
+        private_dir(self.root)
+        private_dir(self.root / payer)
+        write_private_text(self.path(payer, credential_key, slot), json.dumps(state))
+
+    def forget(self, payer: str, credential_key: str, slot: int) -> None:
+        self.path(payer, credential_key, slot).unlink(missing_ok=True)
+
+    def remembered_device_cookies(self, payer: str, credential_key: str) -> list[dict]:
+        """Persistent cookies (a session cookie has no expiry) from any slot of the credential."""
+        folder = self.root / payer / credential_key
+        cookies: dict[tuple, dict] = {}
+        for path in sorted(folder.glob("slot-*.json")) if folder.is_dir() else []:
+            try:
+                state = json.loads(path.read_text())
+            except (OSError, json.JSONDecodeError):
+                continue
+            for cookie in state.get("cookies", []):
+                if cookie.get("expires", -1) and cookie.get("expires", -1) > 0:
+                    cookies[(cookie["name"], cookie["domain"], cookie["path"])] = cookie
+        return list(cookies.values())
+
+
+class CredentialGate:
+    def __init__(self, credential: Credential, state_dir: Path):
+        self.credential = credential
+        self.lock = asyncio.Lock()
+        self.failure: RpaError | None = None
+        self.sign_in_attempts = 0
+        secret = credential.totp_secret.get_secret_value() if credential.totp_secret else None
+        self.totp = TotpSource(secret, state_dir) if secret else None
+        SECRETS.add(*credential.secret_values())
+
+    def close(self, error: RpaError) -> None:
+        self.failure = error
+
+
+class PortalSession:
+    """One slot: a browser context with one page (made on demand) and/or an API context."""
+
+    def __init__(
+        self,
+        *,
+        flow: Flow,
+        credential: Credential,
+        slot: int,
+        host: BrowserHost,
+        store: SessionStateStore,
+        gate: CredentialGate,
+        pacer: Pacer,
+        settings: Settings,
+    ):
+        self.flow = flow
+        self.credential = credential
+        self.slot = slot
+        self.host = host
+        self.store = store
+        self.gate = gate
+        self.pacer = pacer
+        self.settings = settings
+        self.context: BrowserContext | None = None
+        self.portal_page: PortalPage | None = None
+        self.api_context: APIRequestContext | None = None
+        self.portal_api: PortalApi | None = None
+        self.signed_in = self._stored_state() is not None
+        self.items_in_context = 0
+        self.tracing = False
+        self.chunk_open = False
+        self._log = get_logger().bind(slot=slot)
+
+    # -- what a step gets -------------------------------------------------------------------
+
+    async def page(self) -> PortalPage:
+        if self.portal_page is None or self.portal_page.page.is_closed():
+            if self.context is None:
+                self.context = await self.host.new_context(self._stored_state())
+                await self._add_remembered_device()
+            page = await self.context.new_page()
+            self.portal_page = PortalPage(
+                page,
+                self.flow.selectors,
+                self.flow.base_url,
+                self.pacer,
+                timeout_ms=self.settings.action_timeout_ms,
+                navigation_timeout_ms=self.settings.navigation_timeout_ms,
+            )
+            await self.portal_page.install_modal_handler()
+        return self.portal_page
+
+    async def api(self) -> PortalApi:
+        if self.portal_api is None:
+            if not self.signed_in:
+                await self.sign_in()
+            state = await self.context.storage_state() if self.context else self._stored_state()
+            self.api_context = await self.host.new_api(self.flow.base_url, state)
+            self.portal_api = PortalApi(
+                self.api_context,
+                self.pacer,
+                timeout_ms=self.settings.navigation_timeout_ms,
+                classify_failure=getattr(self.flow, "api_failure", None),
+            )
+        return self.portal_api
+
+    # -- signing in -------------------------------------------------------------------------
+
+    async def sign_in(self) -> None:
+        """Sign in once, through the credential's gate; failures close the gate for the run."""
+        async with self.gate.lock:
+            if self.gate.failure is not None:
+                raise CredentialStopped(self.gate.failure)
+            portal = await self.page()
+            resume_tracing = await self._pause_tracing()
+            self.gate.sign_in_attempts += 1
+            self._log.info("sign_in_started", credential=self.credential.key, attempt=self.gate.sign_in_attempts)
+            try:
+                await self.flow.sign_in(portal, self.credential, self.gate.totp)
+            except AuthenticationError as error:
+                self.gate.close(error)
+                self._log.error("sign_in_refused", credential=self.credential.key, reason=error.message)
+                raise
+            except NeedsHuman as error:
+                if error.stops_credential:
+                    self.gate.close(error)
+                self._log.error("sign_in_needs_human", credential=self.credential.key, reason=error.message)
+                raise
+            await self._save_state()
+            self.signed_in = True
+            self._log.info("sign_in_done", credential=self.credential.key)
+            if self.portal_api is not None:
+                await self._drop_api()
+            if resume_tracing:
+                await self.start_trace_chunk()
+
+    async def _save_state(self) -> None:
+        if self.context is None:
+            return
+        state = await self.context.storage_state()
+        SECRETS.add(*(cookie.get("value") for cookie in state.get("cookies", [])))
+        self.store.save(self.flow.payer_id, self.credential.key, self.slot, state)
+
+    async def _add_remembered_device(self) -> None:
+        cookies = self.store.remembered_device_cookies(self.flow.payer_id, self.credential.key)
+        if cookies and self.context is not None:
+            await self.context.add_cookies(cookies)
+
+    def _stored_state(self) -> dict | None:
+        state = self.store.load(self.flow.payer_id, self.credential.key, self.slot)
+        if state:
+            SECRETS.add(*(cookie.get("value") for cookie in state.get("cookies", [])))
+        return state
+
+    # -- evidence tracing -------------------------------------------------------------------
+
+    async def start_trace_chunk(self) -> None:
+        """Record the item's steps; kept only if the item fails. Sign-in is never recorded."""
+        if self.settings.trace == "off" or self.context is None or self.chunk_open:
+            return
+        if not self.tracing:
+            await self.context.tracing.start(screenshots=True, snapshots=True, sources=False)
+            self.tracing = True
+        await self.context.tracing.start_chunk()
+        self.chunk_open = True
+
+    async def stop_trace_chunk(self, path: Path | None) -> bool:
+        if not self.chunk_open or self.context is None:
+            return False
+        self.chunk_open = False
+        try:
+            if path is None:
+                await self.context.tracing.stop_chunk()
+            else:
+                await self.context.tracing.stop_chunk(path=str(path))
+        except Exception:  # no chunk was open (the context was replaced mid-item)
+            return False
+        return path is not None
+
+    async def _pause_tracing(self) -> bool:
+        if not self.chunk_open:
+            return False
+        await self.stop_trace_chunk(None)
+        return True
+
+    # -- lifecycle --------------------------------------------------------------------------
+
+    async def after_item(self) -> None:
+        """Replace the browser context now and then, so memory stays flat over long runs."""
+        self.items_in_context += 1
+        if self.context is not None and self.items_in_context >= self.settings.recycle_context_after:
+            await self._save_state()
+            await self._close_context()
+            self.items_in_context = 0
+            self._log.info("context_recycled")
+
+    async def close(self) -> None:
+        if self.signed_in and self.context is not None:
+            try:
+                await self._save_state()
+            except Exception:  # the context may already be gone with the browser
+                pass
+        await self._drop_api()
+        await self._close_context()
+
+    async def discard_context(self) -> None:
+        """After a crash: the next step starts from a fresh context with the stored state."""
+        await self._close_context()
+
+    async def _close_context(self) -> None:
+        if self.context is not None:
+            try:
+                if self.tracing:
+                    await self.context.tracing.stop()
+                await self.context.close()
+            except Exception:  # closing a context of a crashed browser
+                pass
+        self.context = None
+        self.portal_page = None
+        self.tracing = False
+        self.chunk_open = False
+
+    async def _drop_api(self) -> None:
+        if self.api_context is not None:
+            try:
+                await self.api_context.dispose()
+            except Exception:
+                pass
+        self.api_context = None
+        self.portal_api = None
