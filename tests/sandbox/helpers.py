@@ -1,0 +1,69 @@
+"""Helpers for the sandbox portal's own tests: fresh TOTP codes and the sign-in forms."""
+
+from __future__ import annotations
+
+import re
+import time
+from datetime import UTC, datetime
+
+import httpx
+import pyotp
+from playwright.sync_api import Page
+
+from rpa.sandbox.testing import SandboxHandle
+
+
+class Codes:
+    """TOTP codes the portal has not yet accepted in this test: it refuses a replayed step."""
+
+    def __init__(self, portal: SandboxHandle):
+        self.secrets = {user["username"]: user["totp_secret"] for user in portal.users()}
+        self.last_step: dict[str, int] = {}
+
+    def next(self, username: str) -> str:
+        totp = pyotp.TOTP(self.secrets[username])
+        step = max(totp.timecode(datetime.now(UTC)), self.last_step.get(username, -1) + 1)
+        while step > totp.timecode(datetime.now(UTC)) + 1:
+            time.sleep(0.2)
+        self.last_step[username] = step
+        return totp.generate_otp(step)
+
+
+def enter_password(page: Page, portal: SandboxHandle, username: str, password: str | None = None) -> None:
+    page.get_by_label("Username").fill(username)
+    page.get_by_label("Password").fill(password if password is not None else portal.user(username)["password"])
+    page.get_by_role("button", name="Sign in").click()
+
+
+def post_password(client: httpx.Client, portal: SandboxHandle, username: str, password: str | None = None) -> httpx.Response:
+    """The sign-in form's POST, with the CSRF token its page hands out."""
+    page = client.get("/login")
+    token = re.search(r'name="csrf_token" value="([^"]+)"', page.text).group(1)
+    password = password if password is not None else portal.user(username)["password"]
+    return client.post("/login", data={"username": username, "password": password, "csrf_token": token, "next": "/home"})
+
+
+def section(page: Page, heading: str):
+    """A results section by its heading, once the page's script has rendered it."""
+    found = page.get_by_role("region", name=heading, exact=True)
+    found.wait_for()
+    return found
+
+
+def read_pairs(region) -> dict[str, str]:
+    """A section's label/value pairs (<dt>/<dd>) as the page shows them."""
+    return dict(zip(region.locator("dt").all_inner_texts(), region.locator("dd").all_inner_texts()))
+
+
+def read_table(table) -> list[dict[str, str | list[str]]]:
+    """A table's rows keyed by column heading; a cell holding a list gives its items."""
+    return table.evaluate(
+        """table => {
+            const headings = [...table.querySelectorAll("thead th")].map(th => th.innerText.trim());
+            return [...table.querySelectorAll("tbody tr")].map(row => Object.fromEntries(
+                [...row.cells].map((cell, i) => {
+                    const items = [...cell.querySelectorAll("li")].map(li => li.innerText.trim());
+                    return [headings[i], items.length ? items : cell.innerText.trim()];
+                })));
+        }"""
+    )
