@@ -20,7 +20,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from tenacity import AsyncRetrying, RetryCallState, retry_if_exception_type, stop_after_attempt, wait_exponential_jitter
+from tenacity import AsyncRetrying, RetryCallState, retry_if_exception_type, stop_after_attempt, wait_exponential, wait_random
 
 from rpa import evidence
 from rpa.errors import (
@@ -192,7 +192,7 @@ class PayerRun:
     async def _with_retries(self, session: PortalSession, item: WorkItem, state: _ItemState) -> Answered:
         retrying = AsyncRetrying(
             stop=stop_after_attempt(self.retry.attempts),
-            wait=wait_exponential_jitter(initial=self.retry.initial_s, max=self.retry.max_s, jitter=self.retry.jitter_s),
+            wait=wait_exponential(multiplier=self.retry.initial_s, max=self.retry.max_s) + wait_random(0, self.retry.jitter_s),
             retry=retry_if_exception_type(TransientError),
             before_sleep=self._before_sleep,
             reraise=True,
@@ -252,7 +252,8 @@ class PayerRun:
                 self.log.warning("api_fallback", reason=error.message)
         state.mode = "page"
         portal = await session.page()
-        await session.start_trace_chunk()
+        if self.settings.trace == "always" or (self.settings.trace == "retries" and state.attempts > 1):
+            await session.start_trace_chunk()
         return await self.flow.look_up(portal, item.query)
 
     def _use_api(self, item: WorkItem) -> bool:

@@ -149,6 +149,8 @@ class PortalPage:
         """The first spec of `name` that matches, in the map's order, once any has appeared."""
         await self._wait_visible(name)
         specs = self.selectors.specs(name)
+        if len(specs) == 1:
+            return specs[0].build(self.page).first
         for index, spec in enumerate(specs):
             locator = spec.build(self.page)
             if await locator.count():
@@ -182,10 +184,7 @@ class PortalPage:
         The sign-in step ignores the signed-out alarms: there the sign-in form is the page.
         """
         alarms = [name for name in self._alarms if name not in ignore]
-        watched = [*alarms, *names]
-        combined = self.element(watched[0])
-        for name in watched[1:]:
-            combined = combined.or_(self.element(name))
+        combined = self._any_of([*alarms, *names])
         try:
             await combined.first.wait_for(state="visible", timeout=timeout_ms or self.navigation_timeout_ms)
         except Exception as error:
@@ -193,6 +192,8 @@ class PortalPage:
                 raise TransientError(f"timed out waiting for {' or '.join(names)}", reason="timeout") from None
             raise
         await self._raise_alarm_if_visible(alarms)
+        if len(names) == 1:
+            return names[0]
         for name in names:
             if await self.element(name).first.is_visible():
                 return name
@@ -222,6 +223,12 @@ class PortalPage:
             for row in rows
         ]
 
+    def _any_of(self, names: list[str]) -> Locator:
+        combined = self.element(names[0])
+        for name in names[1:]:
+            combined = combined.or_(self.element(name))
+        return combined
+
     async def _wait_visible(self, name: str) -> None:
         try:
             await self.element(name).first.wait_for(state="visible", timeout=self.timeout_ms)
@@ -232,7 +239,11 @@ class PortalPage:
             raise
 
     async def _raise_alarm_if_visible(self, alarms: list[str] | None = None) -> None:
-        for name in self._alarms if alarms is None else alarms:
+        """One round trip when all is well; only a visible alarm is looked at name by name."""
+        names = self._alarms if alarms is None else alarms
+        if not names or not await self._any_of(names).first.is_visible():
+            return
+        for name in names:
             if await self.element(name).first.is_visible():
                 error_type, message = ALARMS[name]
                 if error_type is TransientError:

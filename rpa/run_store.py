@@ -202,6 +202,19 @@ class RunStore:
                 writer.writerow({key: safe_cell(value) for key, value in row.items()})
         return path
 
+    def owner_alive(self) -> bool:
+        """Is the process that last wrote this run (its manifest's pid) still running?"""
+        pid = self.manifest().get("pid")
+        if not isinstance(pid, int) or pid == os.getpid():
+            return False
+        try:
+            os.kill(pid, 0)
+        except ProcessLookupError:
+            return False
+        except PermissionError:
+            return True
+        return True
+
     def outcome_counts(self) -> dict[str, int]:
         counts = Counter(result.outcome.value for result in self.results())
         return {outcome.value: counts.get(outcome.value, 0) for outcome in Outcome if outcome is not Outcome.REJECTED}

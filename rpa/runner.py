@@ -194,7 +194,7 @@ def finish(store: RunStore, stops: list[PayerStop], stats: RunStats, duration_s:
 def prepare_resume(store: RunStore, arguments: dict[str, Any]) -> list[WorkItem]:
     """The items a resumed run still owes; nothing finished is looked up twice."""
     manifest = store.manifest()
-    if manifest.get("status") == "running" and _pid_alive(manifest.get("pid")):
+    if manifest.get("status") == "running" and store.owner_alive():
         raise InputError(f"run {store.run_id} is still running (pid {manifest['pid']})")
     pending = store.pending()
     resumes = [
@@ -289,15 +289,3 @@ def _row_of(item: WorkItem) -> dict[str, str]:
         key: "" if value is None else str(value)
         for key, value in item.query.model_dump(mode="json", exclude={"task", "extra"}).items()
     }
-
-
-def _pid_alive(pid: Any) -> bool:
-    if not isinstance(pid, int) or pid == os.getpid():
-        return False
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True

@@ -71,7 +71,8 @@ class SessionStateStore:
         """Persistent cookies (a session cookie has no expiry) from any slot of the credential."""
         folder = self.root / payer / credential_key
         cookies: dict[tuple, dict] = {}
-        for path in sorted(folder.glob("slot-*.json")) if folder.is_dir() else []:
+        paths = sorted(folder.glob("slot-*.json"), key=lambda p: p.stat().st_mtime) if folder.is_dir() else []
+        for path in paths:  # oldest first, so the newest sign-in's device cookie wins
             try:
                 state = json.loads(path.read_text())
             except (OSError, json.JSONDecodeError):
@@ -135,7 +136,6 @@ class PortalSession:
         if self.portal_page is None or self.portal_page.page.is_closed():
             if self.context is None:
                 self.context = await self.host.new_context(self._stored_state())
-                await self._add_remembered_device()
             page = await self.context.new_page()
             self.portal_page = PortalPage(
                 page,
@@ -170,6 +170,7 @@ class PortalSession:
             if self.gate.failure is not None:
                 raise CredentialStopped(self.gate.failure)
             portal = await self.page()
+            await self._add_remembered_device()
             resume_tracing = await self._pause_tracing()
             self.gate.sign_in_attempts += 1
             self._log.info("sign_in_started", credential=self.credential.key, attempt=self.gate.sign_in_attempts)
@@ -214,7 +215,7 @@ class PortalSession:
 
     async def start_trace_chunk(self) -> None:
         """Record the item's steps; kept only if the item fails. Sign-in is never recorded."""
-        if self.settings.trace == "off" or self.context is None or self.chunk_open:
+        if self.context is None or self.chunk_open:
             return
         if not self.tracing:
             await self.context.tracing.start(screenshots=True, snapshots=True, sources=False)

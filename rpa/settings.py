@@ -20,7 +20,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from rpa.errors import ConfigError
 
 Mode = Literal["auto", "page", "api"]
-TraceMode = Literal["failures", "off"]
+TraceMode = Literal["retries", "always", "off"]
 
 
 class RetrySettings(BaseModel):
@@ -59,7 +59,9 @@ class Settings(BaseModel):
     circuit_breaker_failures: int = Field(10, ge=1)
     navigation_timeout_ms: int = Field(20_000, ge=100)
     action_timeout_ms: int = Field(10_000, ge=100)
-    trace: TraceMode = "failures"
+    trace: TraceMode = "retries"
+    """Playwright traces for evidence: recorded from an item's second attempt (`retries`), for
+    every item (`always`, costly: about a third more browser CPU), or never; kept only on failure."""
     headless: bool = True
     phi_in_logs: bool = False
     recycle_context_after: int = Field(250, ge=1, description="items per browser context before a fresh one")

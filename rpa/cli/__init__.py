@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import typer
 
-from rpa.cli import credentials, lookup, payers, run
+from rpa.cli import credentials, lookup, payers, run, runs
 from rpa.cli import sandbox as sandbox_commands
 
 app = typer.Typer(
@@ -20,6 +20,7 @@ app = typer.Typer(
 )
 app.add_typer(lookup.app, name="lookup")
 app.command("run")(run.run)
+app.add_typer(runs.app, name="runs")
 app.add_typer(payers.app, name="payers")
 app.add_typer(credentials.app, name="credentials")
 app.add_typer(sandbox_commands.app, name="sandbox")

@@ -4,11 +4,16 @@ from __future__ import annotations
 
 import json
 
-from rpa.logs import SECRETS, configure_logging, close_logging, get_logger, mask_phi
+from rpa.logs import SECRETS, close_logging, configure_logging, get_logger, mask_phi
 
 
 def test_phi_is_masked_member_ids_to_last_four_names_to_initials_dob_removed():
-    event = {"member_id": "SBX123456789", "patient_name": "DOE, JANE", "patient_dob": "1980-01-02", "query": {"date_of_birth": "x"}}
+    event = {
+        "member_id": "SBX123456789",
+        "patient_name": "DOE, JANE",
+        "patient_dob": "1980-01-02",
+        "query": {"date_of_birth": "x"},
+    }
     assert mask_phi(event) == {"member_id": "********6789", "patient_name": "D.J.", "query": {}}
 
 
