@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import typer
 
-from rpa.cli import credentials, lookup, payers, run, runs
+from rpa.cli import credentials, demo, lookup, payers, run, runs
 from rpa.cli import sandbox as sandbox_commands
 
 app = typer.Typer(
@@ -24,6 +24,7 @@ app.add_typer(runs.app, name="runs")
 app.add_typer(payers.app, name="payers")
 app.add_typer(credentials.app, name="credentials")
 app.add_typer(sandbox_commands.app, name="sandbox")
+app.command("demo")(demo.demo)
 
 
 def main() -> None:

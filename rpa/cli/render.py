@@ -98,13 +98,24 @@ def eligibility_view(elig: dict[str, Any], outcome: str, style: str) -> Any:
 
 
 BENEFIT_NAMES = {"A": "Co-insurance", "B": "Co-payment", "C": "Deductible", "G": "Out-of-pocket max"}
+# X12 EB03 service type codes (a standard list, not any payer's words), for people reading a table.
+SERVICE_TYPE_NAMES = {
+    "1": "Medical care", "4": "Diagnostic X-ray", "5": "Diagnostic lab", "30": "Plan coverage",
+    "33": "Chiropractic", "35": "Dental", "47": "Hospital", "48": "Hospital inpatient", "50": "Hospital outpatient",
+    "86": "Emergency", "88": "Pharmacy", "98": "Office visit", "AL": "Vision", "MH": "Mental health", "UC": "Urgent care",
+}  # fmt: skip
 
 
 def benefits_table(benefits: list[dict[str, Any]]) -> Table:
     """One row per benefit, service type and network: amounts with met and remaining side by side."""
     table = Table(title="Benefits", title_justify="left")
     for column in ("Service type", "Network", "Benefit", "Level", "Amount", "Met", "Remaining", "Auth", "Notes"):
-        table.add_column(column, justify="right" if column in ("Amount", "Met", "Remaining") else "left")
+        table.add_column(
+            column,
+            justify="right" if column in ("Amount", "Met", "Remaining") else "left",
+            no_wrap=column != "Notes",
+            max_width=36 if column == "Notes" else None,
+        )
     grouped: dict[tuple, dict[str, Any]] = {}
     for benefit in benefits:
         key = (
@@ -128,7 +139,7 @@ def benefits_table(benefits: list[dict[str, Any]]) -> Table:
             met = _money(Decimal(str(row["total"])) - Decimal(str(row["remaining"])))
         auth = {True: "required", False: "no"}.get(row.get("auth"), "")
         table.add_row(
-            service,
+            f"{service} {SERVICE_TYPE_NAMES.get(service, '')}".strip(),
             network,
             BENEFIT_NAMES.get(code, code),
             level,
