@@ -307,7 +307,7 @@ def eligibility_from_record(record: dict[str, Any], wording: WordingMap) -> Elig
             "text": text_or_none(row.get("notes")),
         }
         amount_text = text_or_none(row.get("amount"))
-        is_percent = amount_text is not None and (amount_text.endswith("%") or row.get("percent") is not None)
+        is_percent = text_or_none(row.get("percent")) is not None or (amount_text or "").endswith("%")
         percent = percent_ratio(row.get("percent") or amount_text) if is_percent else None
         benefits.append(
             Benefit(
