@@ -67,10 +67,13 @@ class SandboxFlow(Flow):
 
     async def sign_in(self, portal, credential, totp) -> None:
         ignore = ("state.signed_out", "state.session_expired")
-        await portal.goto("/login", expect=["login.username"], ignore=ignore)
+        if await portal.goto("/login", expect=["login.username", "home.signed_in"], ignore=ignore) == "home.signed_in":
+            return  # the portal took an earlier attempt (its answer was lost) and keeps us signed in
         await portal.fill("login.username", credential.username)
         await portal.fill("login.password", credential.password.get_secret_value())
-        reached = await portal.click_and_wait("login.submit", ["home.signed_in", "mfa.code", "login.error"], ignore=ignore)
+        reached = await portal.click_and_wait(
+            "login.submit", ["home.signed_in", "mfa.code", "login.error"], ignore=ignore, repeatable=False
+        )
         if reached == "login.error":
             raise AuthenticationError(f"the portal refused the sign-in: {await portal.text('login.error')}")
         if reached == "mfa.code":
@@ -78,7 +81,9 @@ class SandboxFlow(Flow):
                 raise NeedsHuman("the portal asks for an MFA code and no TOTP secret is configured", stops_credential=True)
             await portal.fill("mfa.code", await totp.fresh_code())
             await portal.check("mfa.remember")
-            reached = await portal.click_and_wait("mfa.submit", ["home.signed_in", "login.error"], ignore=ignore)
+            reached = await portal.click_and_wait(
+                "mfa.submit", ["home.signed_in", "login.error"], ignore=ignore, repeatable=False
+            )
             if reached == "login.error":
                 raise AuthenticationError(f"the portal refused the MFA code: {await portal.text('login.error')}")
 

@@ -20,8 +20,6 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from tenacity import AsyncRetrying, RetryCallState, retry_if_exception_type, stop_after_attempt, wait_exponential, wait_random
-
 from rpa import evidence
 from rpa.errors import (
     AuthenticationError,
@@ -37,7 +35,8 @@ from rpa.logs import bind, get_logger, unbind
 from rpa.models import Outcome
 from rpa.portal_api import ApiUnavailable
 from rpa.results import Result, ResultError
-from rpa.sessions import CredentialGate, CredentialStopped, PortalSession, SessionStateStore
+from rpa.retry import retrying
+from rpa.sessions import CredentialGate, CredentialStopped, PortalSession, SessionStateStore, SignInStorm
 
 if TYPE_CHECKING:
     from rpa.browser import BrowserHost
@@ -106,7 +105,7 @@ class PayerRun:
         self.pacer = pacer
         self.session_count = sessions
         self.on_result = on_result
-        self.gate = CredentialGate(credential, settings.state_dir)
+        self.gate = CredentialGate(credential, settings.state_dir, sessions=sessions, sign_in_limit=settings.sign_in_limit)
         self.state_store = SessionStateStore(settings.state_dir)
         self.stop: PayerStop | None = None
         self.api_disabled = False
@@ -126,6 +125,8 @@ class PayerRun:
                 gate=self.gate,
                 pacer=self.pacer,
                 settings=self.settings,
+                retry_policy=self.retry,
+                on_retry=self._on_request_retry,
             )
             for slot in range(count)
         ]
@@ -190,28 +191,13 @@ class PayerRun:
         return self._result(item, answered.outcome, state, duration, answer=answered)
 
     async def _with_retries(self, session: PortalSession, item: WorkItem, state: _ItemState) -> Answered:
-        retrying = AsyncRetrying(
-            stop=stop_after_attempt(self.retry.attempts),
-            wait=wait_exponential(multiplier=self.retry.initial_s, max=self.retry.max_s) + wait_random(0, self.retry.jitter_s),
-            retry=retry_if_exception_type(TransientError),
-            before_sleep=self._before_sleep,
-            reraise=True,
-        )
-        async for attempt in retrying:
+        async for attempt in retrying(self.retry, self._on_item_retry):
             with attempt:
                 state.attempts += 1
                 bind(attempt=state.attempts)
                 if self.stop is not None:
                     raise CredentialStopped(RpaError(self.stop.message))
-                try:
-                    answered = await self._attempt(session, item, state)
-                except TransientError:
-                    self.consecutive_transient += 1
-                    if self.consecutive_transient >= self.settings.circuit_breaker_failures:
-                        message = f"circuit opened after {self.consecutive_transient} consecutive transient failures"
-                        self.stats.circuit_opened.append(self.flow.payer_id)
-                        raise PortalDown(message) from None
-                    raise
+                answered = await self._attempt(session, item, state)
                 self.consecutive_transient = 0
                 return answered
         raise AssertionError("unreachable: tenacity re-raises the last error")
@@ -261,14 +247,20 @@ class PayerRun:
             return False
         return self.flow.supports_api(item.task)
 
-    def _before_sleep(self, retry_state: RetryCallState) -> None:
-        error = retry_state.outcome.exception() if retry_state.outcome else None
-        reason = getattr(error, "reason", type(error).__name__)
-        self.stats.retries_by_reason[reason] += 1
-        delay = retry_state.next_action.sleep if retry_state.next_action else 0
-        self.log.warning(
-            "attempt_failed", reason=reason, message=getattr(error, "message", str(error))[:300], retry_in_s=round(delay, 2)
-        )
+    def _on_request_retry(self, reason: str, error: TransientError) -> None:
+        self._count_failure("request", reason, error)
+
+    def _on_item_retry(self, reason: str, error: TransientError) -> None:
+        self._count_failure("item", reason, error)
+
+    def _count_failure(self, level: str, reason: str, error: TransientError) -> None:
+        """Count a transient failure; too many in a row mean the portal is down, not unlucky."""
+        self.stats.retries_by_reason[f"{level}/{reason}"] += 1
+        self.consecutive_transient += 1
+        self.log.warning("attempt_failed", level=level, reason=reason, message=error.message[:300])
+        if self.consecutive_transient >= self.settings.circuit_breaker_failures:
+            self.stats.circuit_opened.append(self.flow.payer_id)
+            raise PortalDown(f"circuit opened after {self.consecutive_transient} consecutive transient failures ({reason})")
 
     # -- endings ----------------------------------------------------------------------------
 
@@ -321,7 +313,13 @@ class PayerRun:
 
     def _stop_for_credential(self, error: RpaError) -> None:
         cause = error.cause if isinstance(error, CredentialStopped) else error
-        if isinstance(cause, NeedsHuman):
+        if isinstance(cause, SignInStorm):
+            fix = (
+                f"check that nobody else uses {self.credential.username} and that max_sessions for {self.flow.payer_id} "
+                "is what the portal allows, then rpa run --resume RUN"
+            )
+            self._stop_payer("sign_in_storm", f"{self.credential.label}: {cause.message}", fix)
+        elif isinstance(cause, NeedsHuman):
             fix = (
                 f"sign in to {self.flow.display_name or self.flow.payer_id} once by hand as "
                 f"{self.credential.username} to clear the CAPTCHA, then rpa run --resume RUN"

@@ -13,6 +13,8 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from rpa.errors import FlowError, RpaError, SessionExpired, TransientError
+from rpa.retry import OnRetry, retrying
+from rpa.settings import RetrySettings
 
 if TYPE_CHECKING:
     from playwright.async_api import APIRequestContext
@@ -34,15 +36,25 @@ class PortalApi:
         *,
         timeout_ms: int = 20_000,
         classify_failure: Callable[[int, Any], RpaError | None] | None = None,
+        retry_policy: RetrySettings | None = None,
+        on_retry: OnRetry | None = None,
     ):
         self.request = request
+        self.retry_policy = retry_policy or RetrySettings()
+        self.on_retry = on_retry
         self.pacer = pacer
         self.timeout_ms = timeout_ms
         self.classify_failure = classify_failure
         self.last_response: dict[str, Any] | None = None
 
     async def get_json(self, path: str, params: dict[str, Any] | None = None, *, ok: tuple[int, ...] = (200,)) -> tuple[int, Any]:
-        """GET a JSON endpoint; statuses outside `ok` become the engine's errors."""
+        """GET a JSON endpoint; statuses outside `ok` become the engine's errors; 5xx are repeated."""
+        async for attempt in retrying(self.retry_policy, self.on_retry, request_level=True):
+            with attempt:
+                return await self._get_json_once(path, params, ok)
+        raise AssertionError("unreachable: tenacity re-raises the last error")
+
+    async def _get_json_once(self, path: str, params: dict[str, Any] | None, ok: tuple[int, ...]) -> tuple[int, Any]:
         await self.pacer.wait()
         clean = {key: str(value) for key, value in (params or {}).items() if value not in (None, "")}
         try:

@@ -15,6 +15,8 @@ from urllib.parse import urlencode, urljoin
 
 from rpa.errors import NeedsHuman, PortalDown, SessionExpired, TransientError
 from rpa.logs import get_logger
+from rpa.retry import OnRetry, is_request_level, retrying
+from rpa.settings import RetrySettings
 
 if TYPE_CHECKING:
     from playwright.async_api import Locator, Page
@@ -86,8 +88,12 @@ class PortalPage:
         *,
         timeout_ms: int = 10_000,
         navigation_timeout_ms: int = 20_000,
+        retry_policy: RetrySettings | None = None,
+        on_retry: OnRetry | None = None,
     ):
         self.page = page
+        self.retry_policy = retry_policy or RetrySettings()
+        self.on_retry = on_retry
         self.selectors = selectors
         self.base_url = base_url.rstrip("/") + "/"
         self.pacer = pacer
@@ -119,21 +125,51 @@ class PortalPage:
     async def goto(
         self, path: str, params: dict[str, Any] | None = None, *, expect: list[str] | None = None, ignore: tuple[str, ...] = ()
     ) -> str | None:
-        """Open a portal page; with `expect`, wait for the first expected element (or an alarm)."""
-        await self.pacer.wait()
-        response = await self.page.goto(self.url(path, params), wait_until="domcontentloaded", timeout=self.navigation_timeout_ms)
-        if response is not None and response.status >= 500:
-            await self._raise_alarm_if_visible()
-            raise TransientError(f"the portal answered HTTP {response.status}", reason=f"http_{response.status}")
-        if expect:
-            return await self.wait_for_first(expect, ignore=ignore)
+        """Open a portal page; with `expect`, wait for the first expected element (or an alarm).
+
+        An error page, or results that failed to load, is loaded again (bounded, with backoff).
+        """
+        async for attempt in retrying(self.retry_policy, self.on_retry, request_level=True):
+            with attempt:
+                await self.pacer.wait()
+                response = await self.page.goto(
+                    self.url(path, params), wait_until="domcontentloaded", timeout=self.navigation_timeout_ms
+                )
+                await self._check_response(response)
+                return await self.wait_for_first(expect, ignore=ignore) if expect else None
         return None
 
-    async def click_and_wait(self, name: str, expect: list[str], *, ignore: tuple[str, ...] = ()) -> str:
-        """Click something that loads new content, then wait for what should appear."""
+    async def click_and_wait(self, name: str, expect: list[str], *, ignore: tuple[str, ...] = (), repeatable: bool = True) -> str:
+        """Click something that loads new content, then wait for what should appear.
+
+        When the new page failed on the server side and the click is `repeatable` (a search, not
+        a sign-in form that would send the password again), the page is reloaded, with backoff.
+        """
         await self.pacer.wait()
         await self.click(name)
-        return await self.wait_for_first(expect, ignore=ignore)
+        try:
+            return await self.wait_for_first(expect, ignore=ignore)
+        except TransientError as error:
+            if not repeatable or not is_request_level(error):
+                raise
+            if self.on_retry is not None:
+                self.on_retry(error.reason, error)
+        async for attempt in retrying(self.retry_policy, self.on_retry, request_level=True):
+            with attempt:
+                await self.pacer.wait()
+                await self._check_response(
+                    await self.page.reload(wait_until="domcontentloaded", timeout=self.navigation_timeout_ms)
+                )
+                return await self.wait_for_first(expect, ignore=ignore)
+        return expect[0]
+
+    async def _check_response(self, response: Any) -> None:
+        if response is not None and response.status >= 500:
+            try:
+                await self._raise_alarm_if_visible()  # maintenance is not an error page to retry
+            except TransientError:
+                pass
+            raise TransientError(f"the portal answered HTTP {response.status}", reason=f"http_{response.status}")
 
     # -- elements ---------------------------------------------------------------------------
 
@@ -248,4 +284,6 @@ class PortalPage:
                 error_type, message = ALARMS[name]
                 if error_type is TransientError:
                     raise TransientError(message, reason=name.removeprefix("state."))
+                if error_type is NeedsHuman:  # a CAPTCHA: more sign-ins would only make it worse
+                    raise NeedsHuman(message, stops_credential=True)
                 raise error_type(message)

@@ -49,7 +49,7 @@ def discover() -> dict[str, PayerInfo]:
         for module_path in sorted(folder.glob("*.py")):
             if module_path.name.startswith("_"):
                 continue
-            for flow in _flows_in(_load_module(module_path)):
+            for flow in _flows_in(load_flow_module(module_path)):
                 _add(payers, PayerInfo(flow, str(module_path)))
     for entry in entry_points(group=ENTRY_POINT_GROUP):
         try:
@@ -87,7 +87,8 @@ def _add(payers: dict[str, PayerInfo], info: PayerInfo) -> None:
     payers[info.payer_id] = info
 
 
-def _load_module(path: Path):
+def load_flow_module(path: Path):
+    """Import a flow file once (as `rpa_flows.<stem>`); a flow may extend another this way."""
     name = f"rpa_flows.{path.stem}"
     if name in sys.modules and getattr(sys.modules[name], "__file__", None) == str(path):
         return sys.modules[name]

@@ -13,7 +13,10 @@ keeps for "remember this device" are shared with new slots, so only the first si
 from __future__ import annotations
 
 import asyncio
+import hashlib
 import json
+import time
+from collections import deque
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -31,7 +34,8 @@ if TYPE_CHECKING:
     from rpa.credentials import Credential
     from rpa.flow import Flow
     from rpa.pacing import Pacer
-    from rpa.settings import Settings
+    from rpa.retry import OnRetry
+    from rpa.settings import RetrySettings, Settings
 
 
 class CredentialStopped(RpaError):
@@ -83,18 +87,92 @@ class SessionStateStore:
         return list(cookies.values())
 
 
+class SignInStorm(RpaError):
+    """Sessions keep ending and being signed in again: stop before the portal flags the account."""
+
+    kind = "sign_in_storm"
+
+
 class CredentialGate:
-    def __init__(self, credential: Credential, state_dir: Path):
+    """One credential's sign-ins: one at a time, never a refused password twice, never a storm.
+
+    A password (with its TOTP secret) the portal refused is remembered in the state folder, so a
+    nightly schedule does not try it again and again until the account locks; changing the
+    credential, or `rpa credentials reset PAYER`, clears it.
+    """
+
+    STORM_WINDOW_S = 600
+
+    def __init__(self, credential: Credential, state_dir: Path, *, sessions: int = 1, sign_in_limit: int | None = None):
         self.credential = credential
         self.lock = asyncio.Lock()
         self.failure: RpaError | None = None
         self.sign_in_attempts = 0
+        self.storm_limit = sign_in_limit or max(12, 3 * sessions)
+        self._recent: deque[float] = deque()
+        self._refusal = refusal_marker(state_dir, credential)
         secret = credential.totp_secret.get_secret_value() if credential.totp_secret else None
         self.totp = TotpSource(secret, state_dir) if secret else None
         SECRETS.add(*credential.secret_values())
 
     def close(self, error: RpaError) -> None:
         self.failure = error
+        if isinstance(error, AuthenticationError):
+            record = {
+                "payer": self.credential.payer,
+                "username": self.credential.username,
+                "refused_at": time.time(),
+                "message": error.message,
+            }
+            write_private_text(self._refusal, json.dumps(record))
+
+    def admit(self) -> None:
+        """Raise instead of signing in when this credential must not try (again) now."""
+        if self.failure is not None:
+            raise CredentialStopped(self.failure)
+        if self._refusal.exists():
+            refused = json.loads(self._refusal.read_text())
+            when = time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime(refused["refused_at"]))
+            error = AuthenticationError(
+                f"the portal refused this password on {when} ({refused['message']}); it is not tried again, "
+                "so the account cannot be locked by retries"
+            )
+            self.failure = error
+            raise CredentialStopped(error)
+        now = time.monotonic()
+        while self._recent and now - self._recent[0] > self.STORM_WINDOW_S:
+            self._recent.popleft()
+        if len(self._recent) >= self.storm_limit:
+            error = SignInStorm(
+                f"{len(self._recent)} sign-ins in {self.STORM_WINDOW_S // 60} minutes: sessions keep being ended "
+                "(someone else using the account, or the portal allows fewer sessions than configured)"
+            )
+            self.failure = error
+            raise CredentialStopped(error)
+        self._recent.append(now)
+        self.sign_in_attempts += 1
+
+
+def refusal_marker(state_dir: Path, credential: Credential) -> Path:
+    secrets = "\0".join([credential.payer, credential.username, *credential.secret_values()])
+    return Path(state_dir) / "refused" / hashlib.sha256(secrets.encode()).hexdigest()[:24]
+
+
+def forget_payer_state(state_dir: Path, payer: str) -> int:
+    """`rpa credentials reset`: drop a payer's stored sessions and remembered refusals."""
+    removed = 0
+    folder = Path(state_dir) / "sessions" / payer
+    for path in folder.glob("*/slot-*.json") if folder.is_dir() else []:
+        path.unlink()
+        removed += 1
+    for path in (Path(state_dir) / "refused").glob("*"):
+        try:
+            if json.loads(path.read_text()).get("payer") == payer:
+                path.unlink()
+                removed += 1
+        except (OSError, ValueError):
+            continue
+    return removed
 
 
 class PortalSession:
@@ -111,8 +189,12 @@ class PortalSession:
         gate: CredentialGate,
         pacer: Pacer,
         settings: Settings,
+        retry_policy: RetrySettings | None = None,
+        on_retry: OnRetry | None = None,
     ):
         self.flow = flow
+        self.retry_policy = retry_policy or settings.retry
+        self.on_retry = on_retry
         self.credential = credential
         self.slot = slot
         self.host = host
@@ -144,6 +226,8 @@ class PortalSession:
                 self.pacer,
                 timeout_ms=self.settings.action_timeout_ms,
                 navigation_timeout_ms=self.settings.navigation_timeout_ms,
+                retry_policy=self.retry_policy,
+                on_retry=self.on_retry,
             )
             await self.portal_page.install_modal_handler()
         return self.portal_page
@@ -159,6 +243,8 @@ class PortalSession:
                 self.pacer,
                 timeout_ms=self.settings.navigation_timeout_ms,
                 classify_failure=getattr(self.flow, "api_failure", None),
+                retry_policy=self.retry_policy,
+                on_retry=self.on_retry,
             )
         return self.portal_api
 
@@ -167,12 +253,10 @@ class PortalSession:
     async def sign_in(self) -> None:
         """Sign in once, through the credential's gate; failures close the gate for the run."""
         async with self.gate.lock:
-            if self.gate.failure is not None:
-                raise CredentialStopped(self.gate.failure)
+            self.gate.admit()
             portal = await self.page()
             await self._add_remembered_device()
             resume_tracing = await self._pause_tracing()
-            self.gate.sign_in_attempts += 1
             self._log.info("sign_in_started", credential=self.credential.key, attempt=self.gate.sign_in_attempts)
             try:
                 await self.flow.sign_in(portal, self.credential, self.gate.totp)

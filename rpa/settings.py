@@ -64,6 +64,9 @@ class Settings(BaseModel):
     every item (`always`, costly: about a third more browser CPU), or never; kept only on failure."""
     headless: bool = True
     phi_in_logs: bool = False
+    sign_in_limit: int | None = Field(
+        None, ge=1, description="sign-ins per credential in 10 minutes before the payer stops; default max(12, 3 x sessions)"
+    )
     recycle_context_after: int = Field(250, ge=1, description="items per browser context before a fresh one")
     payers: dict[str, PayerSettings] = Field(default_factory=dict)
 

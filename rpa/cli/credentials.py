@@ -49,3 +49,14 @@ def show_credentials(payer: Annotated[str, typer.Argument(help="Payer id.")]) ->
         raise typer.Exit(1)
     mfa = "with TOTP secret" if credential.totp_secret else "without TOTP secret"
     console.print(f"{payer}: {credential.username} from {credential.source} ({mfa})")
+
+
+@app.command("reset")
+@reports_errors
+def reset_credentials(payer: Annotated[str, typer.Argument(help="Payer id.")]) -> None:
+    """Forget a payer's stored sessions and any remembered password refusal (after fixing the account)."""
+    from rpa.sessions import forget_payer_state
+    from rpa.settings import load_settings
+
+    removed = forget_payer_state(load_settings().state_dir, payer)
+    console.print(f"forgot {removed} stored session(s) and refusal(s) for {payer}")

@@ -47,3 +47,58 @@ def write_worklist(path: Path, rows: list[dict]) -> Path:
         writer.writeheader()
         writer.writerows(rows)
     return path
+
+
+@pytest.fixture
+def engine_as(sandbox, tmp_path, monkeypatch):
+    """Settings for a run as another sandbox user, with a state folder of its own (fresh sign-ins)."""
+
+    def settings_for(username: str, *, payer: str = "sandbox", password: str | None = None) -> Settings:
+        user = sandbox.user(username)
+        prefix = f"RPA_{payer.upper()}_"
+        monkeypatch.setenv("RPA_SANDBOX_URL", sandbox.url)
+        monkeypatch.setenv(prefix + "URL", sandbox.url)
+        monkeypatch.setenv(prefix + "USERNAME", user["username"])
+        monkeypatch.setenv(prefix + "PASSWORD", password or user["password"])
+        monkeypatch.setenv(prefix + "TOTP_SECRET", user["totp_secret"])
+        state = tmp_path / f"state-{username}"
+        monkeypatch.setenv("RPA_STATE_DIR", str(state))
+        monkeypatch.chdir(tmp_path)
+        return load_settings(runs_dir=tmp_path / "runs", state_dir=state)
+
+    sandbox.configure()
+    sandbox.reset()
+    yield settings_for
+    sandbox.configure()
+    sandbox.reset()
+
+
+SECOND_PAYER = '''
+"""A second payer on the same portal software, as an out-of-tree flow (RPA_FLOWS_PATH)."""
+from rpa.registry import PROJECT_FLOWS, load_flow_module
+
+sandbox = load_flow_module(PROJECT_FLOWS / "sandbox.py")
+
+
+class SandboxEast(sandbox.SandboxFlow):
+    payer_id = "sandbox_east"
+    display_name = "Sandbox East"
+    selector_map = str(PROJECT_FLOWS.parent / "selectors" / "sandbox.yaml")
+'''
+
+
+@pytest.fixture
+def second_payer(tmp_path, monkeypatch):
+    """`sandbox_east`: another payer (same sandbox, its own credential), found through RPA_FLOWS_PATH."""
+    from rpa.registry import discover, selector_map_for
+
+    folder = tmp_path / "more-flows"
+    folder.mkdir()
+    (folder / "sandbox_east.py").write_text(SECOND_PAYER)
+    monkeypatch.setenv("RPA_FLOWS_PATH", str(folder))
+    discover.cache_clear()
+    selector_map_for.cache_clear()
+    yield "sandbox_east"
+    monkeypatch.delenv("RPA_FLOWS_PATH")
+    discover.cache_clear()
+    selector_map_for.cache_clear()
