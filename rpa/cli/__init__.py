@@ -21,6 +21,7 @@ app = typer.Typer(
 app.add_typer(lookup.app, name="lookup")
 app.command("run")(run.run)
 app.add_typer(runs.app, name="runs")
+app.command("followup")(runs.followup)
 app.add_typer(payers.app, name="payers")
 app.add_typer(credentials.app, name="credentials")
 app.add_typer(sandbox_commands.app, name="sandbox")
