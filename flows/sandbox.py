@@ -78,7 +78,11 @@ class SandboxFlow(Flow):
             raise AuthenticationError(f"the portal refused the sign-in: {await portal.text('login.error')}")
         if reached == "mfa.code":
             if totp is None:
-                raise NeedsHuman("the portal asks for an MFA code and no TOTP secret is configured", stops_credential=True)
+                raise NeedsHuman(
+                    "the portal asks for an MFA code and no TOTP secret is configured",
+                    stops_credential=True,
+                    fix=f"set RPA_{self.payer_id.upper()}_TOTP_SECRET (or rpa credentials set), then rpa run --resume RUN",
+                )
             await portal.fill("mfa.code", await totp.fresh_code())
             await portal.check("mfa.remember")
             reached = await portal.click_and_wait(

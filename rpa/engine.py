@@ -320,7 +320,7 @@ class PayerRun:
             )
             self._stop_payer("sign_in_storm", f"{self.credential.label}: {cause.message}", fix)
         elif isinstance(cause, NeedsHuman):
-            fix = (
+            fix = cause.fix or (
                 f"sign in to {self.flow.display_name or self.flow.payer_id} once by hand as "
                 f"{self.credential.username} to clear the CAPTCHA, then rpa run --resume RUN"
             )

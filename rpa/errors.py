@@ -51,9 +51,11 @@ class NeedsHuman(RpaError):
 
     kind = "needs_human"
 
-    def __init__(self, message: str, *, stops_credential: bool = False, **kwargs):
+    def __init__(self, message: str, *, stops_credential: bool = False, fix: str | None = None, **kwargs):
         super().__init__(message, **kwargs)
         self.stops_credential = stops_credential
+        self.fix = fix
+        """What a person should do, when the flow knows better than a generic CAPTCHA hint."""
 
 
 class PortalDown(RpaError):

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable
+from collections.abc import Callable, Coroutine
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from rpa.errors import InputError
 from rpa.models import Task
@@ -15,6 +16,19 @@ from rpa.run_store import RunStore
 from rpa.runner import RunSummary, execute, prepare_resume, start_run
 from rpa.settings import Settings, load_settings
 from rpa.worklist import WorkItem, Worklist, load_worklist
+
+T = TypeVar("T")
+
+
+def run_async(coroutine: Coroutine[Any, Any, T]) -> T:
+    """Run the engine's coroutine to the end, also from code that already has an event loop
+    running (a notebook, a sync Playwright session): then in a worker thread of its own."""
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return asyncio.run(coroutine)
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="rpa-run") as pool:
+        return pool.submit(asyncio.run, coroutine).result()
 
 
 def run_worklist(
@@ -40,7 +54,7 @@ def run_worklist(
     store, items = start_run(worklist, settings, command="run", arguments=arguments)
     if on_start is not None:
         on_start(store, items)
-    return asyncio.run(execute(store, items, settings, on_result=on_result, verbose=verbose))
+    return run_async(execute(store, items, settings, on_result=on_result, verbose=verbose))
 
 
 def resume_run(
@@ -57,7 +71,7 @@ def resume_run(
     items = prepare_resume(store, {"sessions": settings.sessions, "mode": settings.mode})
     if on_start is not None:
         on_start(store, items)
-    return asyncio.run(execute(store, items, settings, on_result=on_result, verbose=verbose))
+    return run_async(execute(store, items, settings, on_result=on_result, verbose=verbose))
 
 
 def lookup(query: Query, *, settings: Settings | None = None, verbose: bool = False) -> tuple[Result | None, RunSummary]:
@@ -71,7 +85,7 @@ def lookup(query: Query, *, settings: Settings | None = None, verbose: bool = Fa
     if not items:
         reason = store.rejects()[0]["reason"] if store.rejects() else "the query was rejected"
         raise InputError(reason)
-    summary = asyncio.run(execute(store, items, settings, verbose=verbose))
+    summary = run_async(execute(store, items, settings, verbose=verbose))
     results = store.results()
     return (results[0] if results else None), summary
 

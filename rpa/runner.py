@@ -147,8 +147,19 @@ async def execute(
     finally:
         summary = finish(store, stops, stats, time.monotonic() - started, status)
         log.info("run_finished", exit_code=summary.exit_code, counts=summary.counts, pending=summary.pending)
+        _write_report(store, settings, log)
         close_logging()
     return summary
+
+
+def _write_report(store: RunStore, settings: Settings, log) -> None:
+    """The supervisor's report.html, refreshed at the end of every run and resume (best effort)."""
+    from rpa.report import write_report
+
+    try:
+        write_report(store, settings)
+    except Exception as error:  # a report problem must never cost the run its results
+        log.warning("report_failed", problem=f"{type(error).__name__}: {error}"[:300])
 
 
 def finish(store: RunStore, stops: list[PayerStop], stats: RunStats, duration_s: float, status: str) -> RunSummary:

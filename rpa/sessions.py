@@ -208,6 +208,7 @@ class PortalSession:
         self.portal_api: PortalApi | None = None
         self.signed_in = self._stored_state() is not None
         self.items_in_context = 0
+        self.items_in_page = 0
         self.tracing = False
         self.chunk_open = False
         self._log = get_logger().bind(slot=slot)
@@ -329,13 +330,23 @@ class PortalSession:
     # -- lifecycle --------------------------------------------------------------------------
 
     async def after_item(self) -> None:
-        """Replace the browser context now and then, so memory stays flat over long runs."""
+        """Replace the tab, and now and then the context, so memory stays flat over long runs.
+
+        A renderer that navigates page after page keeps growing (about 1 MB a navigation here);
+        a fresh tab gets a fresh renderer, and the context keeps the cookies.
+        """
         self.items_in_context += 1
+        self.items_in_page += 1
         if self.context is not None and self.items_in_context >= self.settings.recycle_context_after:
             await self._save_state()
             await self._close_context()
-            self.items_in_context = 0
+            self.items_in_context = self.items_in_page = 0
             self._log.info("context_recycled")
+        elif self.portal_page is not None and self.items_in_page >= self.settings.recycle_page_after:
+            old, self.portal_page = self.portal_page, None
+            await self.page()
+            await old.page.close()
+            self.items_in_page = 0
 
     async def close(self) -> None:
         if self.signed_in and self.context is not None:

@@ -67,7 +67,8 @@ class Settings(BaseModel):
     sign_in_limit: int | None = Field(
         None, ge=1, description="sign-ins per credential in 10 minutes before the payer stops; default max(12, 3 x sessions)"
     )
-    recycle_context_after: int = Field(250, ge=1, description="items per browser context before a fresh one")
+    recycle_page_after: int = Field(15, ge=1, description="items per browser tab before a fresh one (renderer memory)")
+    recycle_context_after: int = Field(500, ge=1, description="items per browser context before a fresh one")
     payers: dict[str, PayerSettings] = Field(default_factory=dict)
 
     def payer(self, payer_id: str) -> PayerSettings:
