@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from rpa.files import open_private, private_dir
 from rpa.operations import run_worklist
 from rpa.run_store import RunStore
 from rpa.runner import RunSummary
@@ -44,8 +45,7 @@ def run_demo(settings: Settings, on_start=None, on_result=None) -> tuple[str, li
         member_truth = admin.truth_eligibility(date=SERVICE_DATE)
     finally:
         admin.close()
-    folder = Path(settings.runs_dir) / "demo-worklists"
-    folder.mkdir(parents=True, exist_ok=True)
+    folder = private_dir(Path(settings.runs_dir) / "demo-worklists")
     parts = []
     for name, rows, truth in (
         ("claim status", claim_rows(claim_truth), claim_truth),
@@ -130,7 +130,7 @@ def write_csv(path: Path, rows: list[dict]) -> Path:
     columns: list[str] = []
     for row in rows:
         columns.extend(key for key in row if key not in columns)
-    with open(path, "w", newline="", encoding="utf-8") as handle:
+    with open_private(path, "w") as handle:
         writer = csv.DictWriter(handle, fieldnames=columns)
         writer.writeheader()
         writer.writerows(rows)

@@ -31,7 +31,7 @@ from rpa.errors import (
     TransientError,
 )
 from rpa.flow import Answered
-from rpa.logs import bind, get_logger, unbind
+from rpa.logs import bind, bind_phi, clear_phi, get_logger, unbind
 from rpa.models import Outcome
 from rpa.portal_api import ApiUnavailable
 from rpa.results import Result, ResultError
@@ -155,7 +155,20 @@ class PayerRun:
     async def process(self, session: PortalSession, item: WorkItem) -> Result | None:
         """Exactly one result for the item, or None when the payer stopped and it stays pending."""
         bind(item=item.item_id, payer=self.flow.payer_id)
+        query = item.query
+        bind_phi(
+            member_id=getattr(query, "member_id", None),
+            first=getattr(query, "patient_first_name", None),
+            last=getattr(query, "patient_last_name", None),
+            dob=query.patient_dob.isoformat() if getattr(query, "patient_dob", None) else None,
+            dob_us=query.patient_dob.strftime("%m/%d/%Y") if getattr(query, "patient_dob", None) else None,
+        )
         started = time.monotonic()
+        self.log.info(
+            "item_started",
+            row=item.row_number,
+            **item.query.model_dump(mode="json", exclude={"task", "payer", "extra"}, exclude_none=True),
+        )
         state = _ItemState()
         try:
             answered = await self._with_retries(session, item, state)
@@ -178,6 +191,7 @@ class PayerRun:
             return await self._unanswered(session, item, state, started, Outcome.FAILED, internal)
         finally:
             unbind("item", "attempt")
+            clear_phi()
         await session.stop_trace_chunk(None)
         duration = int((time.monotonic() - started) * 1000)
         self.log.info(

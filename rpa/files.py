@@ -14,10 +14,13 @@ FILE_MODE = 0o600
 
 
 def private_dir(path: Path) -> Path:
-    """Create (with parents) a directory only its owner can enter."""
+    """Create a directory only its owner can enter; so is every parent this call creates."""
     path = Path(path)
-    path.mkdir(parents=True, exist_ok=True, mode=DIR_MODE)
-    os.chmod(path, DIR_MODE)
+    if not path.parent.exists():
+        private_dir(path.parent)
+    if not path.exists():
+        path.mkdir(mode=DIR_MODE, exist_ok=True)
+        os.chmod(path, DIR_MODE)
     return path
 
 

@@ -12,6 +12,7 @@ import json
 import re
 import sys
 import threading
+from contextvars import ContextVar
 from datetime import date, datetime
 from decimal import Decimal
 from pathlib import Path
@@ -59,6 +60,24 @@ class SecretRegistry:
 
 SECRETS = SecretRegistry()
 
+# The PHI of the work item being processed, so free text (an error quoting the page) is masked too.
+_ITEM_PHI: ContextVar[tuple[tuple[str, str], ...]] = ContextVar("item_phi", default=())
+
+
+def bind_phi(**values: str | None) -> None:
+    """Declare the current item's PHI (member_id=..., name=..., dob=...) for masking in free text."""
+    pairs = []
+    for kind, value in values.items():
+        if value and len(str(value)) >= 3:
+            text = str(value)
+            masked = mask_member_id(text) if kind == "member_id" else "[dob]" if kind.startswith("dob") else initials(text)
+            pairs.append((text, masked))
+    _ITEM_PHI.set(tuple(sorted(pairs, key=lambda pair: len(pair[0]), reverse=True)))
+
+
+def clear_phi() -> None:
+    _ITEM_PHI.set(())
+
 
 def mask_member_id(value: str) -> str:
     text = str(value)
@@ -71,18 +90,23 @@ def initials(value: str) -> str:
 
 
 def mask_phi(value: Any, key: str | None = None) -> Any:
-    """Member IDs to their last 4 characters, names to initials, dates of birth removed."""
+    """Member IDs to their last 4 characters, names to initials, dates of birth removed;
+    the current item's PHI is masked inside free text too."""
     if isinstance(value, dict):
         return {k: mask_phi(v, k) for k, v in value.items() if str(k).lower() not in DOB_KEYS}
     if isinstance(value, (list, tuple)):
         return [mask_phi(item, key) for item in value]
-    if value is None or key is None:
+    if value is None:
         return value
-    lowered = key.lower()
+    lowered = (key or "").lower()
     if lowered in MEMBER_KEYS:
         return mask_member_id(value)
     if lowered in NAME_KEYS:
         return initials(value)
+    if isinstance(value, str):
+        for text, masked in _ITEM_PHI.get():
+            if text in value:
+                value = value.replace(text, masked)
     return value
 
 

@@ -13,7 +13,7 @@ from rpa.models import Task
 from rpa.queries import ClaimStatusQuery, EligibilityQuery, Query
 from rpa.results import Result
 from rpa.run_store import RunStore
-from rpa.runner import RunSummary, execute, prepare_resume, start_run
+from rpa.runner import RunSummary, close_unusable, execute, prepare_resume, start_run
 from rpa.settings import Settings, load_settings
 from rpa.worklist import WorkItem, Worklist, load_worklist
 
@@ -52,6 +52,8 @@ def run_worklist(
         "mode": settings.mode,
     }
     store, items = start_run(worklist, settings, command="run", arguments=arguments)
+    if not items:
+        raise close_unusable(store)
     if on_start is not None:
         on_start(store, items)
     return run_async(execute(store, items, settings, on_result=on_result, verbose=verbose))

@@ -202,6 +202,20 @@ def finish(store: RunStore, stops: list[PayerStop], stats: RunStats, duration_s:
     )
 
 
+def close_unusable(store: RunStore) -> InputError:
+    """A worklist with no usable row: the run folder keeps its rejects, nothing is looked up."""
+    rejects = store.rejects()
+    store.write_results_csv()
+    store.update_manifest(
+        finished_at=datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"), status="rejected", exit_code=int(ExitCode.INPUT_ERROR)
+    )
+    first = (
+        "; ".join(f"row {r['row_number']} {r['field']}: {r['reason']}" for r in rejects[:3]) or "the worklist has no data rows"
+    )
+    more = f" (and {len(rejects) - 3} more)" if len(rejects) > 3 else ""
+    return InputError(f"no usable rows: {first}{more}. Every row and its reason: {store.path / 'rejects.csv'}")
+
+
 def prepare_resume(store: RunStore, arguments: dict[str, Any]) -> list[WorkItem]:
     """The items a resumed run still owes; nothing finished is looked up twice."""
     manifest = store.manifest()

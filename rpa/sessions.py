@@ -209,7 +209,6 @@ class PortalSession:
         self.signed_in = self._stored_state() is not None
         self.items_in_context = 0
         self.items_in_page = 0
-        self.tracing = False
         self.chunk_open = False
         self._log = get_logger().bind(slot=slot)
 
@@ -299,13 +298,15 @@ class PortalSession:
     # -- evidence tracing -------------------------------------------------------------------
 
     async def start_trace_chunk(self) -> None:
-        """Record the item's steps; kept only if the item fails. Sign-in is never recorded."""
+        """Record the item's steps; kept only if the item fails. Sign-in is never recorded.
+
+        Each item is a tracing session of its own (start/stop, not chunks): Playwright keeps a
+        context's network log across chunks, so a chunk would carry every earlier request of the
+        context, sign-in forms included.
+        """
         if self.context is None or self.chunk_open:
             return
-        if not self.tracing:
-            await self.context.tracing.start(screenshots=True, snapshots=True, sources=False)
-            self.tracing = True
-        await self.context.tracing.start_chunk()
+        await self.context.tracing.start(screenshots=True, snapshots=True, sources=False)
         self.chunk_open = True
 
     async def stop_trace_chunk(self, path: Path | None) -> bool:
@@ -314,10 +315,10 @@ class PortalSession:
         self.chunk_open = False
         try:
             if path is None:
-                await self.context.tracing.stop_chunk()
+                await self.context.tracing.stop()
             else:
-                await self.context.tracing.stop_chunk(path=str(path))
-        except Exception:  # no chunk was open (the context was replaced mid-item)
+                await self.context.tracing.stop(path=str(path))
+        except Exception:  # the context went away with its trace (a crashed browser)
             return False
         return path is not None
 
@@ -364,14 +365,13 @@ class PortalSession:
     async def _close_context(self) -> None:
         if self.context is not None:
             try:
-                if self.tracing:
+                if self.chunk_open:
                     await self.context.tracing.stop()
                 await self.context.close()
             except Exception:  # closing a context of a crashed browser
                 pass
         self.context = None
         self.portal_page = None
-        self.tracing = False
         self.chunk_open = False
 
     async def _drop_api(self) -> None:

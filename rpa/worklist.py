@@ -8,6 +8,7 @@ and every good row still runs. Only a file that cannot be read at all is an `Inp
 
 from __future__ import annotations
 
+import codecs
 import csv
 import hashlib
 import io
@@ -204,7 +205,14 @@ def _cell(value: Any) -> Any:
 
 
 def _decode(raw: bytes, path: Path) -> tuple[str, str]:
-    """UTF-8 first; Windows-1252 is what Excel writes 'CSV' in on most billing desks."""
+    """UTF-8 first; UTF-16 when it says so (Excel's "Unicode text"); Windows-1252 is what Excel
+    writes "CSV" in on most billing desks."""
+    if raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        try:
+            return raw.decode("utf-16"), "utf-16"
+        except UnicodeDecodeError as error:
+            line = raw[: error.start].decode("utf-16", errors="ignore").count("\n") + 1
+            raise InputError(f"{path}: row {line} is not valid UTF-16 text") from None
     try:
         return raw.decode("utf-8-sig"), "utf-8"
     except UnicodeDecodeError as error:
@@ -220,7 +228,8 @@ def _decode(raw: bytes, path: Path) -> tuple[str, str]:
 
 def _read_csv(text: str, path: Path) -> tuple[list[str], list[list[str]]]:
     if "\x00" in text:
-        raise InputError(f"{path}: is not a text CSV file (it contains NUL bytes); is it a spreadsheet?")
+        line = text[: text.index("\x00")].count("\n") + 1
+        raise InputError(f"{path}: row {line} contains NUL bytes: this is not a text CSV file (a spreadsheet saved as .csv?)")
     try:
         dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;\t|")
     except csv.Error:

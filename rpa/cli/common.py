@@ -29,7 +29,7 @@ def reports_errors(command: F) -> F:
         try:
             return command(*args, **kwargs)
         except (ConfigError, InputError) as error:
-            err_console.print(f"[bold red]error:[/] {error.message}", highlight=False)
+            err_console.print(f"[bold red]error:[/] {error.message}", highlight=False, soft_wrap=True)
             raise typer.Exit(USAGE_ERROR) from None
 
     return wrapper  # type: ignore[return-value]
