@@ -124,8 +124,13 @@ def _pss(process: psutil.Process) -> int:
 
 
 def results_lines(run_dir: Path) -> list[dict]:
+    """Complete lines of results.jsonl (a run may be writing its next line right now)."""
     path = run_dir / "results.jsonl"
-    return [json.loads(line) for line in path.read_text().splitlines() if line.strip()] if path.exists() else []
+    if not path.exists():
+        return []
+    text = path.read_text()
+    complete = text if text.endswith("\n") else text[: text.rfind("\n") + 1]
+    return [json.loads(line) for line in complete.splitlines() if line.strip()]
 
 
 def duplicates_and_lost(run_dir: Path) -> tuple[int, int]:

@@ -36,13 +36,13 @@ def main() -> None:
     with SandboxProcess() as sandbox:
         admin = SandboxAdmin(sandbox.url)
         truth = admin.truth_claims()
-        kill_and_resume(sandbox.url, truth, options)
+        workspace = Workspace()  # one state folder, as one deployment has: signed-in sessions carry over
+        kill_and_resume(sandbox.url, truth, options, workspace)
         if options.memory_items:
-            memory_over_a_long_run(sandbox.url, truth, options)
+            memory_over_a_long_run(sandbox.url, truth, options, workspace)
 
 
-def kill_and_resume(url: str, truth: list[dict], options) -> None:
-    workspace = Workspace()
+def kill_and_resume(url: str, truth: list[dict], options, workspace: Workspace) -> None:
     records = truth[: options.items]
     worklist = write_worklist(
         workspace.root / "w.csv", [{"payer": "sandbox", "claim_number": r["query"]["claim_number"]} for r in records]
@@ -79,17 +79,17 @@ def kill_and_resume(url: str, truth: list[dict], options) -> None:
     )
 
 
-def memory_over_a_long_run(url: str, truth: list[dict], options) -> None:
-    workspace = Workspace()
+def memory_over_a_long_run(url: str, truth: list[dict], options, workspace: Workspace) -> None:
     records = truth[: options.memory_items]
     worklist = write_worklist(
         workspace.root / "m.csv", [{"payer": "sandbox", "claim_number": r["query"]["claim_number"]} for r in records]
     )
+    runs = workspace.root / "memory-runs"
     command = rpa_command(
         "run",
         str(worklist),
         "--runs-dir",
-        str(workspace.runs),
+        str(runs),
         "--sessions",
         str(options.sessions),
         "--mode",
@@ -102,14 +102,14 @@ def memory_over_a_long_run(url: str, truth: list[dict], options) -> None:
     started = time.monotonic()
     while process.poll() is None:
         time.sleep(0.5)
-        run_dirs = list(workspace.runs.glob("*T*Z-*"))
+        run_dirs = list(runs.glob("*T*Z-*"))
         done = len(results_lines(run_dirs[0])) if run_dirs else 0
         if done >= 100 and 100 not in peaks:
             peaks[100] = sampler.peak_rss
     sampler.stop()
     peaks[len(records)] = sampler.peak_rss
     elapsed = time.monotonic() - started
-    run_dir = next(iter(workspace.runs.glob("*T*Z-*")))
+    run_dir = next(iter(runs.glob("*T*Z-*")))
     score = correctness(run_dir, truth)
     print(
         f"memory ({options.mode} mode, {options.sessions} sessions): peak {mib(peaks.get(100, 0))} at 100 items, "

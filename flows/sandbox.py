@@ -83,13 +83,19 @@ class SandboxFlow(Flow):
                     stops_credential=True,
                     fix=f"set RPA_{self.payer_id.upper()}_TOTP_SECRET (or rpa credentials set), then rpa run --resume RUN",
                 )
-            await portal.fill("mfa.code", await totp.fresh_code())
             await portal.check("mfa.remember")
-            reached = await portal.click_and_wait(
-                "mfa.submit", ["home.signed_in", "login.error"], ignore=ignore, repeatable=False
-            )
-            if reached == "login.error":
-                raise AuthenticationError(f"the portal refused the MFA code: {await portal.text('login.error')}")
+            for attempt in (1, 2):  # a code can be refused for being a window late: one more, as a person would
+                await portal.fill("mfa.code", await totp.fresh_code())
+                reached = await portal.click_and_wait(
+                    "mfa.submit", ["home.signed_in", "login.error", "login.username"], ignore=ignore, repeatable=False
+                )
+                if reached == "home.signed_in":
+                    return
+                if attempt == 2 or reached != "login.error" or not await portal.is_visible("mfa.code"):
+                    message = (
+                        await portal.text("login.error") if await portal.is_visible("login.error") else "sent back to sign-in"
+                    )
+                    raise AuthenticationError(f"the portal refused the MFA code: {message}")
 
     async def sign_out(self, portal) -> None:
         await portal.goto("/logout")

@@ -216,3 +216,16 @@ def test_credentials_reset_forgets_a_refusal(sandbox, engine_as, second_payer, t
     assert reset.exit_code == 0 and "1 stored session(s) and refusal(s)" in reset.output.replace("forgot ", "")
     second = resume_run(first.run_id, settings=settings)
     assert second.exit_code == 3 and sandbox.stats()["sign_in"]["clinic4"] == {"password_wrong": 2}
+
+
+def test_an_mfa_code_refused_as_already_used_is_retried_once_with_the_next_code(sandbox, engine_as, tmp_path):
+    first = engine_as("clinic5").model_copy(update={"mode": "page", "sessions": 1})
+    claims = sandbox.data.claims[610:612]
+    run_worklist(write_worklist(tmp_path / "a.csv", claim_rows(claims[:1])), settings=first)
+    second = first.model_copy(update={"state_dir": tmp_path / "another-machine"})  # knows nothing of the code just used
+
+    summary = run_worklist(write_worklist(tmp_path / "b.csv", claim_rows(claims[1:])), settings=second)
+
+    assert summary.exit_code == 0 and summary.counts["found"] == 1
+    events = sandbox.stats()["sign_in"]["clinic5"]
+    assert events["code_accepted"] == 2 and events.get("code_wrong", 0) <= 1
