@@ -1,18 +1,22 @@
 """One Playwright and at most one Chromium per process; one context per portal session.
 
-Chromium starts lazily: a one-off lookup served from the portal's JSON with a stored session
-never launches a browser at all.
+Both start lazily: a one-off lookup served from the portal's JSON with a stored session starts
+neither the Playwright driver nor a browser. JSON calls go through an HTTP client that carries
+the signed-in session's cookies.
 """
 
 from __future__ import annotations
 
 import asyncio
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from playwright.async_api import APIRequestContext, Browser, BrowserContext, Playwright, async_playwright
+import httpx
 
 from rpa.chromium import launch_options
 from rpa.logs import get_logger
+
+if TYPE_CHECKING:
+    from playwright.async_api import Browser, BrowserContext, Playwright
 
 
 class BrowserHost:
@@ -24,7 +28,6 @@ class BrowserHost:
         self.launches = 0
 
     async def __aenter__(self) -> BrowserHost:
-        self._playwright = await async_playwright().start()
         return self
 
     async def __aexit__(self, *exc_info: Any) -> None:
@@ -42,20 +45,17 @@ class BrowserHost:
             self._playwright = None
 
     @property
-    def playwright(self) -> Playwright:
-        if self._playwright is None:
-            raise RuntimeError("BrowserHost used outside 'async with'")
-        return self._playwright
-
-    @property
     def browser_launched(self) -> bool:
         return self._browser is not None
 
     async def browser(self) -> Browser:
         async with self._lock:
+            if self._playwright is None:
+                from playwright.async_api import async_playwright
+
+                self._playwright = await async_playwright().start()
             if self._browser is None or not self._browser.is_connected():
-                options = launch_options(headless=self.headless)
-                self._browser = await self.playwright.chromium.launch(**options)
+                self._browser = await self._playwright.chromium.launch(**launch_options(headless=self.headless))
                 self.launches += 1
                 get_logger().info("browser_launched", version=self._browser.version)
             return self._browser
@@ -69,5 +69,10 @@ class BrowserHost:
             service_workers="block",
         )
 
-    async def new_api(self, base_url: str, storage_state: dict | None) -> APIRequestContext:
-        return await self.playwright.request.new_context(base_url=base_url, storage_state=storage_state)
+    @staticmethod
+    def new_api(base_url: str, storage_state: dict | None) -> httpx.AsyncClient:
+        """An HTTP client for the portal's JSON, holding the session's cookies (no browser needed)."""
+        cookies = httpx.Cookies()
+        for cookie in (storage_state or {}).get("cookies", []):
+            cookies.set(cookie["name"], cookie["value"], domain=cookie["domain"], path=cookie.get("path", "/"))
+        return httpx.AsyncClient(base_url=base_url, cookies=cookies, headers={"Accept": "application/json"})

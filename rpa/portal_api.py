@@ -1,9 +1,8 @@
 """The portal's own JSON, called with the signed-in session and no browser.
 
 Modern portals are single-page apps whose pages fetch JSON; calling that JSON directly with the
-session's cookies (Playwright's request context) needs a fraction of the requests and no
-rendering. When the endpoint is gone or its shape changed, `ApiUnavailable` tells the engine to
-fall back to reading pages.
+session's cookies needs a fraction of the requests and no rendering. When the endpoint is gone
+or its shape changed, `ApiUnavailable` tells the engine to fall back to reading pages.
 """
 
 from __future__ import annotations
@@ -12,13 +11,13 @@ import json
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
+import httpx
+
 from rpa.errors import FlowError, RpaError, SessionExpired, TransientError
 from rpa.retry import OnRetry, retrying
 from rpa.settings import RetrySettings
 
 if TYPE_CHECKING:
-    from playwright.async_api import APIRequestContext
-
     from rpa.pacing import Pacer
 
 
@@ -31,7 +30,7 @@ class ApiUnavailable(FlowError):
 class PortalApi:
     def __init__(
         self,
-        request: APIRequestContext,
+        request: httpx.AsyncClient,
         pacer: Pacer,
         *,
         timeout_ms: int = 20_000,
@@ -58,13 +57,11 @@ class PortalApi:
         await self.pacer.wait()
         clean = {key: str(value) for key, value in (params or {}).items() if value not in (None, "")}
         try:
-            response = await self.request.get(path, params=clean, timeout=self.timeout_ms, max_redirects=0)
-        except Exception as error:
-            if type(error).__name__ in ("TimeoutError", "Error"):
-                raise TransientError(f"API request failed: {error}", reason="api_network") from None
-            raise
-        status = response.status
-        body_text = await response.text()
+            response = await self.request.get(path, params=clean, timeout=self.timeout_ms / 1000, follow_redirects=False)
+        except httpx.HTTPError as error:
+            raise TransientError(f"API request failed: {type(error).__name__}: {error}", reason="api_network") from None
+        status = response.status_code
+        body_text = response.text
         try:
             body = json.loads(body_text) if body_text else None
         except json.JSONDecodeError:

@@ -147,7 +147,8 @@ async def execute(
     finally:
         summary = finish(store, stops, stats, time.monotonic() - started, status)
         log.info("run_finished", exit_code=summary.exit_code, counts=summary.counts, pending=summary.pending)
-        _write_report(store, settings, log)
+        if store.manifest().get("command") != "lookup":  # a one-off answer is on screen; its run is small
+            _write_report(store, settings, log)
         close_logging()
     return summary
 

@@ -28,7 +28,8 @@ from rpa.portal_page import PortalPage
 from rpa.totp import TotpSource
 
 if TYPE_CHECKING:
-    from playwright.async_api import APIRequestContext, BrowserContext
+    import httpx
+    from playwright.async_api import BrowserContext
 
     from rpa.browser import BrowserHost
     from rpa.credentials import Credential
@@ -204,7 +205,7 @@ class PortalSession:
         self.settings = settings
         self.context: BrowserContext | None = None
         self.portal_page: PortalPage | None = None
-        self.api_context: APIRequestContext | None = None
+        self.api_context: httpx.AsyncClient | None = None
         self.portal_api: PortalApi | None = None
         self.signed_in = self._stored_state() is not None
         self.items_in_context = 0
@@ -237,7 +238,7 @@ class PortalSession:
             if not self.signed_in:
                 await self.sign_in()
             state = await self.context.storage_state() if self.context else self._stored_state()
-            self.api_context = await self.host.new_api(self.flow.base_url, state)
+            self.api_context = self.host.new_api(self.flow.base_url, state)
             self.portal_api = PortalApi(
                 self.api_context,
                 self.pacer,
@@ -376,9 +377,6 @@ class PortalSession:
 
     async def _drop_api(self) -> None:
         if self.api_context is not None:
-            try:
-                await self.api_context.dispose()
-            except Exception:
-                pass
+            await self.api_context.aclose()
         self.api_context = None
         self.portal_api = None

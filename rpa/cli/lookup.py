@@ -13,7 +13,6 @@ from rpa.cli.common import console, err_console, print_json, reports_errors
 from rpa.cli.render import result_view
 from rpa.errors import InputError
 from rpa.queries import ClaimStatusQuery, EligibilityQuery, Query
-from rpa.runner import ExitCode
 
 app = typer.Typer(help="Look up one claim or one member now (recorded as a small run).", no_args_is_help=True)
 
@@ -97,6 +96,7 @@ def _query(model: type[Query], **fields: object) -> Query:
 def _run(query: Query, json_output: bool, runs_dir: Path | None, mode: str | None) -> None:
     from rpa.operations import lookup
     from rpa.registry import get_payer
+    from rpa.runner import ExitCode
     from rpa.settings import load_settings
 
     get_payer(query.payer)  # a typo lists the known payers before anything starts

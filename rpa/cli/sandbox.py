@@ -8,21 +8,9 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
 
-import httpx
-import pyotp
 import typer
-from pydantic import ValidationError
-from rich.console import Console
-from rich.table import Table
 
-from rpa.sandbox.auth import seeded_users
-from rpa.sandbox.client import SandboxAdmin, announced, running_sandbox_url
-from rpa.sandbox.data import generate
-from rpa.sandbox.search import parse_date
-from rpa.sandbox.server import SandboxServer
-from rpa.sandbox.settings import Settings
-from rpa.sandbox.truth import truth_records, write_truth
-from rpa.sandbox.wording import SERVICE_TYPES
+# The portal's modules are imported inside each command: `rpa lookup` must not pay for them.
 
 app = typer.Typer(help="The local sandbox payer portal: serve it, list its users, export its ground truth.", no_args_is_help=True)
 
@@ -65,6 +53,12 @@ def serve(
     ui: Annotated[UI | None, typer.Option(help="UI variant.")] = None,
 ) -> None:
     """Serve the portal until interrupted; prints its URL as the first line."""
+    from pydantic import ValidationError
+
+    from rpa.sandbox.client import announced
+    from rpa.sandbox.server import SandboxServer
+    from rpa.sandbox.settings import Settings
+
     try:
         settings = Settings.from_env(
             latency_ms=latency_ms,
@@ -95,6 +89,12 @@ def users(
     seed: Seed = 7,
 ) -> None:
     """The seeded users with their passwords and TOTP secrets (a sandbox has no secrets worth keeping)."""
+    import pyotp
+    from rich.console import Console
+    from rich.table import Table
+
+    from rpa.sandbox.auth import seeded_users
+
     seeded = seeded_users(seed)
     if as_json:
         typer.echo(json.dumps([user.as_dict() for user in seeded], indent=2))
@@ -118,6 +118,11 @@ def truth(
     output: Annotated[Path | None, typer.Option(help="Write here instead of standard output.")] = None,
 ) -> None:
     """The answer a correct lookup returns for every claim, then every member."""
+    from rpa.sandbox.data import generate
+    from rpa.sandbox.search import parse_date
+    from rpa.sandbox.truth import truth_records, write_truth
+    from rpa.sandbox.wording import SERVICE_TYPES
+
     try:
         on_date = parse_date(date) if date else None
     except ValueError:
@@ -138,6 +143,10 @@ def unlock(
     url: Annotated[str | None, typer.Option(help="The sandbox's URL (default: $RPA_SANDBOX_URL, else the running one).")] = None,
 ) -> None:
     """Unlock a user locked out after failed sign-ins, on a running sandbox."""
+    import httpx
+
+    from rpa.sandbox.client import SandboxAdmin, running_sandbox_url
+
     target = running_sandbox_url(url)
     if target is None:
         typer.echo("No running sandbox found: start one with `rpa sandbox serve`, or pass --url.", err=True)

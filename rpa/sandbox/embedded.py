@@ -8,13 +8,16 @@ process, so `rpa demo` and a first `rpa lookup` work with no set-up at all.
 from __future__ import annotations
 
 import threading
+from typing import TYPE_CHECKING
 
 import httpx
 from pydantic import SecretStr
 
 from rpa.credentials import Credential
 from rpa.sandbox.client import running_sandbox_url
-from rpa.sandbox.server import SandboxServer
+
+if TYPE_CHECKING:
+    from rpa.sandbox.server import SandboxServer
 
 DEFAULT_USER = "demo"
 
@@ -31,6 +34,8 @@ def ensure_sandbox_url() -> str:
         running = running_sandbox_url()
         if running and _answers(running):
             return running
+        from rpa.sandbox.server import SandboxServer  # a web server is only loaded when one must start
+
         _server = SandboxServer().start()
         return _server.url
 
