@@ -68,6 +68,7 @@ class TreeUsage:
     cpu_s: float  # every process's own CPU, summed
     cpu_by_kind: dict[str, float]  # the same by kind of process: where the time goes
     peak_pss: int
+    peak_pss_by_kind: dict[str, tuple[int, int]]  # at the peak: kind -> (processes, PSS bytes)
     peak_rss_sum: int
     sandbox_cpu_s: float  # the portal shares the 2 cores with the tool
     others_cpu_s: float  # everything else on the machine (another engineer's tests, say)
@@ -328,6 +329,7 @@ class TreeProfile(TreeSampler):
         self.exclude = set(exclude)
         self.pss_every = pss_every
         self.peak_pss = 0
+        self.peak_pss_by_kind: dict[str, tuple[int, int]] = {}
         self.kind: dict[int, str] = {}
         self.offset: dict[int, float] = {}
         self.own_cpu_s = 0.0  # this sampler's thread: part of the tree when the tree is this script
@@ -351,7 +353,8 @@ class TreeProfile(TreeSampler):
         started = time.thread_time()
         read_pss = self._samples % self.pss_every == 0
         self._samples += 1
-        rss = pss = 0
+        rss = 0
+        pss: dict[str, list[int]] = {}
         for process in self._processes():
             try:
                 with process.oneshot():
@@ -360,12 +363,16 @@ class TreeProfile(TreeSampler):
                         self.kind[process.pid] = process_kind(process, self.root.pid)
                     rss += process.memory_info().rss
                     if read_pss:
-                        pss += process.memory_full_info().pss
+                        count_and_bytes = pss.setdefault(self.kind[process.pid], [0, 0])
+                        count_and_bytes[0] += 1
+                        count_and_bytes[1] += process.memory_full_info().pss
             except psutil.Error:
                 continue
         self.peak_rss = max(self.peak_rss, rss)
-        if read_pss:
-            self.peak_pss = max(self.peak_pss, pss)
+        total = sum(size for _, size in pss.values())
+        if total > self.peak_pss:
+            self.peak_pss = total
+            self.peak_pss_by_kind = {kind: (count, size) for kind, (count, size) in pss.items()}
         self.own_cpu_s += time.thread_time() - started
 
     def _processes(self) -> list[psutil.Process]:
@@ -381,14 +388,16 @@ class TreeProfile(TreeSampler):
 
 
 def process_kind(process: psutil.Process, root_pid: int) -> str:
+    """By program and Chromium's --type, not by name: Chromium renames some processes' threads."""
     if process.pid == root_pid:
         return "python"
-    name = process.name()
-    if name.startswith("node"):
+    command = process.cmdline()
+    program = Path(command[0]).name if command else process.name()
+    if program.startswith("node"):
         return "node"
-    kind = next((part.split("=", 1)[1] for part in process.cmdline() if part.startswith("--type=")), None)
-    if kind is None:
-        return "chromium" if "chrom" in name or "headless" in name else name
+    kind = next((part.split("=", 1)[1] for part in command if part.startswith("--type=")), None)
+    if kind is None and "crashpad" not in program:
+        return "chromium" if "chrom" in program or "headless" in program else program
     return {"renderer": "renderer", "gpu-process": "gpu"}.get(kind, "chromium helpers")
 
 
@@ -419,6 +428,7 @@ class TreeMeter:
             cpu_s=tree,
             cpu_by_kind=self.profile.cpu_by_kind(),
             peak_pss=self.profile.peak_pss,
+            peak_pss_by_kind=self.profile.peak_pss_by_kind,
             peak_rss_sum=self.profile.peak_rss,
             sandbox_cpu_s=sandbox,
             others_cpu_s=max(0.0, _machine_busy() - self.machine_before - tree - sandbox - bench),
@@ -635,6 +645,12 @@ def print_results(measurements: list[Measurement], baselines: dict[str, Measurem
         "  python: the engine (for the baselines: this script); chromium: the browser process; helpers: its zygotes\n"
         "  and network service; sandbox: the portal, on the same 2 cores; others: the rest of the machine meanwhile"
     )
+    for m in everything:
+        if "renderer" in m.usage.peak_pss_by_kind:
+            parts = sorted(
+                (item for item in m.usage.peak_pss_by_kind.items() if item[1][1] >= 2**20), key=lambda item: -item[1][1]
+            )
+            print(f"  peak PSS {m.label}: " + ", ".join(f"{kind} {mib(size)} ({count})" for kind, (count, size) in parts))
     if oneoff:
         print_oneoff(oneoff)
     print("\nGoals (issue 6)")

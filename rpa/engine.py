@@ -137,7 +137,7 @@ class PayerRun:
                 item = queue.popleft()
                 result = await self.process(session, item)
                 if result is not None:
-                    self.run_store.append(result)
+                    await asyncio.to_thread(self.run_store.append, result)  # fsync off the event loop
                     if self.on_result is not None:
                         self.on_result(result)
                 await session.after_item()

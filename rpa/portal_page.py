@@ -227,7 +227,7 @@ class PortalPage:
             if type(error).__name__ == "TimeoutError":
                 raise TransientError(f"timed out waiting for {' or '.join(names)}", reason="timeout") from None
             raise
-        await self._raise_alarm_if_visible(alarms)
+        await self._raise_alarm_if_visible(alarms)  # first: an error page may hold an alert a flow expects
         if len(names) == 1:
             return names[0]
         for name in names:
@@ -248,16 +248,27 @@ class PortalPage:
     # -- reading ----------------------------------------------------------------------------
 
     async def read_fields(self, name: str) -> dict[str, str]:
-        """Label -> value pairs (`<dt>`/`<dd>`) inside the element `name`."""
-        return await (await self.resolve(name)).evaluate(_READ_FIELDS)
+        """Label -> value pairs (`<dt>`/`<dd>`) inside the element `name` (one round trip)."""
+        return await self._evaluate(name, _READ_FIELDS)
 
     async def read_table(self, name: str) -> list[dict[str, Cell]]:
         """Rows of the table `name`, keyed by header text (so column order does not matter)."""
-        rows = await (await self.resolve(name)).evaluate(_READ_TABLE)
+        rows = await self._evaluate(name, _READ_TABLE)
         return [
             {header: Cell(cell["text"], tuple(cell["items"]), tuple(cell["links"])) for header, cell in row.items()}
             for row in rows
         ]
+
+    async def _evaluate(self, name: str, script: str) -> Any:
+        """Run `script` on the element, waiting for it to be attached; once a page has shown what a
+        flow waited for, this is one round trip instead of wait + probe + evaluate."""
+        try:
+            return await self.element(name).first.evaluate(script, timeout=self.timeout_ms)
+        except Exception as error:
+            if type(error).__name__ == "TimeoutError":
+                await self._raise_alarm_if_visible()
+                raise TransientError(f"{name} did not appear", reason="timeout") from None
+            raise
 
     def _any_of(self, names: list[str]) -> Locator:
         combined = self.element(names[0])

@@ -16,9 +16,10 @@ import json
 import os
 import secrets
 import socket
+import threading
 from collections import Counter
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -43,6 +44,7 @@ FORMULA_PREFIXES = ("=", "+", "@", "\t", "\r", "-")
 @dataclass
 class RunStore:
     path: Path
+    _append_lock: threading.Lock = field(default_factory=threading.Lock, repr=False, compare=False)
 
     @property
     def run_id(self) -> str:
@@ -158,7 +160,7 @@ class RunStore:
     def append(self, result: Result) -> None:
         """One line per finished item, on disk before the next item starts."""
         line = result.model_dump_json() + "\n"
-        with open_private(self.path / RESULTS, "a") as handle:
+        with self._append_lock, open_private(self.path / RESULTS, "a") as handle:
             handle.write(line)
             handle.flush()
             os.fsync(handle.fileno())
