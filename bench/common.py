@@ -3,7 +3,6 @@ process-tree CPU and memory sampling, and scoring against the sandbox's ground t
 
 from __future__ import annotations
 
-import csv
 import json
 import os
 import subprocess
@@ -22,6 +21,7 @@ sys.path.insert(0, str(ROOT))
 
 from rpa.run_store import RunStore  # noqa: E402
 from rpa.scoring import index_truth, score  # noqa: E402
+from rpa.worklist import write_worklist  # noqa: E402,F401  (re-exported for the scripts)
 
 
 @dataclass
@@ -40,17 +40,6 @@ class Workspace:
 
     def env(self, sandbox_url: str, **extra: str) -> dict[str, str]:
         return {**os.environ, "RPA_SANDBOX_URL": sandbox_url, "RPA_STATE_DIR": str(self.state), **extra}
-
-
-def write_worklist(path: Path, rows: list[dict]) -> Path:
-    columns: list[str] = []
-    for row in rows:
-        columns.extend(key for key in row if key not in columns)
-    with open(path, "w", newline="") as handle:
-        writer = csv.DictWriter(handle, fieldnames=columns)
-        writer.writeheader()
-        writer.writerows(rows)
-    return path
 
 
 def rpa_command(*arguments: str) -> list[str]:

@@ -8,13 +8,12 @@ each as a batch, and checks every answer field by field against the sandbox's gr
 
 from __future__ import annotations
 
-import csv
 from collections import defaultdict
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from rpa.files import open_private, private_dir
+from rpa.files import private_dir
 from rpa.operations import run_worklist
 from rpa.run_store import RunStore
 from rpa.runner import RunSummary
@@ -23,6 +22,7 @@ from rpa.sandbox.data import ANCHOR
 from rpa.sandbox.embedded import ensure_sandbox_url
 from rpa.scoring import Score, index_truth, score
 from rpa.settings import Settings
+from rpa.worklist import write_worklist
 
 CLAIMS_PER_STATUS = 3
 SERVICE_DATE = ANCHOR
@@ -51,7 +51,7 @@ def run_demo(settings: Settings, on_start=None, on_result=None) -> tuple[str, li
         ("claim status", claim_rows(claim_truth), claim_truth),
         ("eligibility", eligibility_rows(member_truth), member_truth),
     ):
-        worklist = write_csv(folder / f"{name.replace(' ', '-')}.csv", rows)
+        worklist = write_worklist(folder / f"{name.replace(' ', '-')}.csv", rows)
         summary = run_worklist(worklist, settings=settings, on_start=on_start, on_result=on_result)
         results = RunStore(summary.run_dir).results()
         parts.append(DemoPart(name, worklist, summary, score(results, index_truth(truth)), results))
@@ -124,14 +124,3 @@ def eligibility_rows(truth: list[dict]) -> list[dict]:
     ]
     unknown = {**rows[0], "Member ID": "SBX999999999", "First Name": "Pat", "Last Name": "Nobody"}
     return [*rows, unknown]
-
-
-def write_csv(path: Path, rows: list[dict]) -> Path:
-    columns: list[str] = []
-    for row in rows:
-        columns.extend(key for key in row if key not in columns)
-    with open_private(path, "w") as handle:
-        writer = csv.DictWriter(handle, fieldnames=columns)
-        writer.writeheader()
-        writer.writerows(rows)
-    return path

@@ -21,6 +21,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from rpa.errors import InputError
+from rpa.files import open_private
 from rpa.models import Task
 from rpa.queries import QUERY_TYPES, ClaimStatusQuery, EligibilityQuery, Query
 
@@ -273,3 +274,19 @@ def _read_xlsx(path: Path) -> tuple[list[str], list[list[Any]]]:
 
 def _all_fields() -> list[str]:
     return sorted((set(ClaimStatusQuery.model_fields) | set(EligibilityQuery.model_fields)) - {"extra", "task"})
+
+
+def write_worklist(path: Path, rows: list[dict]) -> Path:
+    """Write rows as a CSV worklist (owner-only, since worklists carry PHI).
+
+    The columns are the union of the rows' keys in first-seen order, so a sample or test
+    worklist can mix claim-number rows with member-and-dates rows.
+    """
+    columns: list[str] = []
+    for row in rows:
+        columns.extend(key for key in row if key not in columns)
+    with open_private(path, "w") as handle:
+        writer = csv.DictWriter(handle, fieldnames=columns)
+        writer.writeheader()
+        writer.writerows(rows)
+    return path

@@ -1,10 +1,20 @@
-"""Fixtures shared by every test: the browser pytest-playwright launches and the sandbox portal."""
+"""Fixtures shared by every test: the browser pytest-playwright launches, the sandbox portal, and
+settings for running the tool itself against it.
+
+Engine runs share one state folder for the whole test session, as a real deployment does: the
+remembered-device cookie and stored sessions carry over, so MFA is answered once, not per test
+(each TOTP code works once, so a fresh sign-in per test would wait for the next 30 s window).
+"""
 
 from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 
 from rpa.chromium import launch_options
+from rpa.settings import Settings, load_settings
 
 pytest_plugins = ["rpa.sandbox.testing"]
 
@@ -14,3 +24,81 @@ def browser_type_launch_args(browser_type_launch_args):
     """pytest-playwright's browser, launched from the system Chromium with our flags."""
     options = launch_options(headless=True)
     return {**browser_type_launch_args, **options}
+
+
+ENGINE_USER = "clinic1"
+
+
+@pytest.fixture(scope="session")
+def shared_state_dir(tmp_path_factory) -> Path:
+    return tmp_path_factory.mktemp("rpa-state")
+
+
+@pytest.fixture
+def engine(sandbox, shared_state_dir, tmp_path, monkeypatch) -> Iterator[Settings]:
+    """Settings for a run against the test sandbox as `clinic1`, with fresh obstacle settings."""
+    user = sandbox.user(ENGINE_USER)
+    monkeypatch.setenv("RPA_SANDBOX_URL", sandbox.url)
+    monkeypatch.setenv("RPA_SANDBOX_USERNAME", user["username"])
+    monkeypatch.setenv("RPA_SANDBOX_PASSWORD", user["password"])
+    monkeypatch.setenv("RPA_SANDBOX_TOTP_SECRET", user["totp_secret"])
+    monkeypatch.setenv("RPA_STATE_DIR", str(shared_state_dir))
+    monkeypatch.chdir(tmp_path)
+    sandbox.configure()
+    yield load_settings(runs_dir=tmp_path / "runs", state_dir=shared_state_dir)
+    sandbox.configure()
+
+
+@pytest.fixture
+def engine_as(sandbox, tmp_path, monkeypatch):
+    """Settings for a run as another sandbox user, with a state folder of its own (fresh sign-ins)."""
+
+    def settings_for(username: str, *, payer: str = "sandbox", password: str | None = None) -> Settings:
+        user = sandbox.user(username)
+        prefix = f"RPA_{payer.upper()}_"
+        monkeypatch.setenv("RPA_SANDBOX_URL", sandbox.url)
+        monkeypatch.setenv(prefix + "URL", sandbox.url)
+        monkeypatch.setenv(prefix + "USERNAME", user["username"])
+        monkeypatch.setenv(prefix + "PASSWORD", password or user["password"])
+        monkeypatch.setenv(prefix + "TOTP_SECRET", user["totp_secret"])
+        state = tmp_path / f"state-{username}"
+        monkeypatch.setenv("RPA_STATE_DIR", str(state))
+        monkeypatch.chdir(tmp_path)
+        return load_settings(runs_dir=tmp_path / "runs", state_dir=state)
+
+    sandbox.configure()
+    sandbox.reset()
+    yield settings_for
+    sandbox.configure()
+    sandbox.reset()
+
+
+SECOND_PAYER = '''
+"""A second payer on the same portal software, as an out-of-tree flow (RPA_FLOWS_PATH)."""
+from rpa.registry import PROJECT_FLOWS, load_flow_module
+
+sandbox = load_flow_module(PROJECT_FLOWS / "sandbox.py")
+
+
+class SandboxEast(sandbox.SandboxFlow):
+    payer_id = "sandbox_east"
+    display_name = "Sandbox East"
+    selector_map = str(PROJECT_FLOWS.parent / "selectors" / "sandbox.yaml")
+'''
+
+
+@pytest.fixture
+def second_payer(tmp_path, monkeypatch):
+    """`sandbox_east`: another payer (same sandbox, its own credential), found through RPA_FLOWS_PATH."""
+    from rpa.registry import discover, selector_map_for
+
+    folder = tmp_path / "more-flows"
+    folder.mkdir()
+    (folder / "sandbox_east.py").write_text(SECOND_PAYER)
+    monkeypatch.setenv("RPA_FLOWS_PATH", str(folder))
+    discover.cache_clear()
+    selector_map_for.cache_clear()
+    yield "sandbox_east"
+    monkeypatch.delenv("RPA_FLOWS_PATH")
+    discover.cache_clear()
+    selector_map_for.cache_clear()

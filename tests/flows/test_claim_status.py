@@ -8,8 +8,7 @@ from collections import defaultdict
 from rpa.operations import run_worklist
 from rpa.run_store import RunStore
 from rpa.scoring import index_truth, score
-
-from .conftest import write_worklist
+from rpa.worklist import write_worklist
 
 
 def claim_sample(data, per_status: int) -> list:

@@ -12,8 +12,7 @@ from rpa.operations import run_worklist
 from rpa.run_store import RunStore
 from rpa.sandbox.data import ANCHOR
 from rpa.scoring import index_truth, score
-
-from .conftest import write_worklist
+from rpa.worklist import write_worklist
 
 
 def coverage_state(member, on) -> str:

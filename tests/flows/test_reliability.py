@@ -13,8 +13,7 @@ from rpa.operations import resume_run, run_worklist
 from rpa.run_store import RunStore
 from rpa.scoring import index_truth, score
 from rpa.settings import RetrySettings
-
-from .conftest import write_worklist
+from rpa.worklist import write_worklist
 
 FAST_RETRY = RetrySettings(attempts=4, initial_s=0.05, max_s=0.5, jitter_s=0.1)
 

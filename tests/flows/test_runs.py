@@ -16,8 +16,7 @@ from rpa.cli import app
 from rpa.operations import resume_run, run_worklist
 from rpa.run_store import RunStore
 from rpa.scoring import index_truth, score
-
-from .conftest import write_worklist
+from rpa.worklist import write_worklist
 
 
 def wait_for_results(runs_dir: Path, count: int, process: subprocess.Popen, timeout: float = 120) -> Path:

@@ -23,13 +23,13 @@ from pathlib import Path
 
 import pytest
 from click.testing import Result
-from flows.conftest import write_worklist  # tests/flows, the package pytest imports it as
 from typer.testing import CliRunner
 
 from rpa.cli import app
 from rpa.operations import run_worklist
 from rpa.run_store import RunStore
 from rpa.settings import RetrySettings, Settings
+from rpa.worklist import write_worklist
 
 REVIEW_USER = "clinic2"
 MFA_USER = "clinic3"

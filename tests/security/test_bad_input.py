@@ -12,7 +12,7 @@ from typer.testing import CliRunner
 
 from rpa.cli import app
 from rpa.operations import run_worklist
-from tests.flows.conftest import write_worklist
+from rpa.worklist import write_worklist
 
 COLUMNS = [
     "payer",

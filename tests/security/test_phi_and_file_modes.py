@@ -7,7 +7,7 @@ import os
 import stat
 
 from rpa.operations import run_worklist
-from tests.flows.conftest import write_worklist
+from rpa.worklist import write_worklist
 
 
 def member_rows(members) -> list[dict]:

@@ -14,7 +14,7 @@ from rpa.operations import run_worklist
 from rpa.run_store import RunStore
 from rpa.sessions import SessionStateStore
 from rpa.settings import RetrySettings
-from tests.flows.conftest import write_worklist
+from rpa.worklist import write_worklist
 
 NO_RETRY = RetrySettings(attempts=1, initial_s=0, max_s=0, jitter_s=0)
 
