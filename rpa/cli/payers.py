@@ -55,3 +55,34 @@ def list_payers(json_output: Annotated[bool, typer.Option("--json")] = False) ->
             row["credentials"],
         )
     console.print(table)
+
+
+@app.command("check")
+@reports_errors
+def check_payers(
+    payers: Annotated[list[str] | None, typer.Argument(help="Payer ids (default: every known payer).")] = None,
+    json_output: Annotated[bool, typer.Option("--json")] = False,
+) -> None:
+    """Is each payer ready to run: selector map, portal answering, credentials, no refused password.
+
+    Never signs in (a sign-in counts against the account's lockout limit). Exit code 0 when
+    every payer checked is ready, 1 when any is not.
+    """
+    from rpa.payer_check import check_payers as check
+    from rpa.settings import load_settings
+
+    results = check(payers or [], load_settings())
+    if json_output:
+        print_json([result.as_dict() for result in results])
+    else:
+        for result in results:
+            verdict = "[green]ready[/]" if result.ready else "[bold red]not ready[/]"
+            table = Table(title=f"{result.payer}: {verdict}", title_justify="left")
+            for column in ("check", "", "detail", "fix"):
+                table.add_column(column)
+            for finding in result.findings:
+                mark = "[green]ok[/]" if finding.ok else "[red]problem[/]"
+                table.add_row(finding.check, mark, finding.detail, finding.fix or "")
+            console.print(table)
+    if not all(result.ready for result in results):
+        raise typer.Exit(1)
