@@ -16,10 +16,29 @@ from rpa.chromium import launch_options
 from rpa.logs import get_logger
 
 if TYPE_CHECKING:
-    from playwright.async_api import Browser, BrowserContext, Playwright
+    from playwright.async_api import Browser, BrowserContext, Page, Playwright
 
 
-BLOCKED_RESOURCES = "**/*.{png,jpg,jpeg,gif,webp,avif,ico,svg,bmp,woff,woff2,ttf,otf,eot,mp3,mp4,webm,ogg,wav}"
+NOT_NEEDED = ("png", "jpg", "jpeg", "gif", "webp", "avif", "ico", "svg", "bmp", "woff", "woff2", "ttf", "otf", "eot")
+NOT_NEEDED += ("mp3", "mp4", "webm", "ogg", "wav")
+"""Images, fonts and media: they never carry an answer, and a real portal's pages are full of them."""
+
+
+async def block_unneeded_resources(context: BrowserContext, page: Page) -> None:
+    """Stop a page from loading images, fonts and media, keeping the HTTP cache.
+
+    Chromium's own URL blocking (DevTools `Network.setBlockedURLs`) is used rather than a
+    Playwright route, because any route turns the browser's HTTP cache off: every page would then
+    fetch the portal's scripts and styles again, each a full round trip to a slow portal. Where
+    the DevTools call is refused (a browser that lacks it), a route still blocks them.
+    """
+    try:
+        devtools = await context.new_cdp_session(page)
+        await devtools.send("Network.enable")
+        await devtools.send("Network.setBlockedURLs", {"urls": [f"*.{ext}" for ext in NOT_NEEDED]})
+    except Exception as error:
+        get_logger().info("resource_blocking_by_route", reason=str(error))
+        await page.route(f"**/*.{{{','.join(NOT_NEEDED)}}}", _abort)
 
 
 async def _abort(route) -> None:
@@ -71,14 +90,17 @@ class BrowserHost:
         browser = await self.browser()
         context = await browser.new_context(
             storage_state=storage_state,
-            viewport={"width": 1280, "height": 900},
+            viewport={"width": 1280, "height": 720},
             locale="en-US",
             service_workers="block",
         )
-        # Images, fonts and media never carry an answer; a glob (not a catch-all route) keeps every
-        # other request off the route handler's round trip.
-        await context.route(BLOCKED_RESOURCES, _abort)
         return context
+
+    @staticmethod
+    async def new_page(context: BrowserContext) -> Page:
+        page = await context.new_page()
+        await block_unneeded_resources(context, page)
+        return page
 
     @staticmethod
     def new_api(base_url: str, storage_state: dict | None) -> httpx.AsyncClient:

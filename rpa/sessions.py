@@ -219,7 +219,7 @@ class PortalSession:
         if self.portal_page is None or self.portal_page.page.is_closed():
             if self.context is None:
                 self.context = await self.host.new_context(self._stored_state())
-            page = await self.context.new_page()
+            page = await self.host.new_page(self.context)
             self.portal_page = PortalPage(
                 page,
                 self.flow.selectors,
