@@ -62,10 +62,13 @@ class TreeSampler:
     most of their pages, and summing RSS would count those once per process.
     """
 
-    def __init__(self, pid: int, interval: float = 0.1):
+    def __init__(self, pid: int, interval: float = 0.1, pss_every: int = 5):
         self.root = psutil.Process(pid)
         self.interval = interval
-        self.peak_rss = 0
+        self.pss_every = pss_every  # reading smaps is costly: PSS every few samples, RSS every one
+        self.peak_pss = 0
+        self.peak_rss = 0  # the sum of RSS, which counts shared pages once per process: for comparison
+        self._samples = 0
         self.cpu: dict[int, float] = {}
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._loop, daemon=True)
@@ -92,10 +95,14 @@ class TreeSampler:
             processes = [self.root, *self.root.children(recursive=True)]
         except psutil.Error:
             return
-        rss = 0
+        read_pss = self._samples % self.pss_every == 0
+        self._samples += 1
+        rss = pss = 0
         for process in processes:
             try:
                 rss += process.memory_info().rss
+                if read_pss:
+                    pss += _pss(process)
                 times = process.cpu_times()
                 self.cpu[process.pid] = (
                     times.user + times.system + getattr(times, "children_user", 0) + getattr(times, "children_system", 0)
@@ -103,6 +110,7 @@ class TreeSampler:
             except psutil.Error:
                 continue
         self.peak_rss = max(self.peak_rss, rss)
+        self.peak_pss = max(self.peak_pss, pss)
 
 
 def _pss(process: psutil.Process) -> int:

@@ -6,6 +6,7 @@ item twice and none missing. Part 2: one long run, sampling the whole process tr
 prints the peak at 100 items and at the end (browser contexts are recycled, so it stays flat).
 
     .venv/bin/python bench/kill9.py [--items 500] [--kills 12] [--memory-items 2000]
+    (--items 0 skips part 1; --memory-items 0 skips part 2)
 """
 
 from __future__ import annotations
@@ -37,7 +38,8 @@ def main() -> None:
         admin = SandboxAdmin(sandbox.url)
         truth = admin.truth_claims()
         workspace = Workspace()  # one state folder, as one deployment has: signed-in sessions carry over
-        kill_and_resume(sandbox.url, truth, options, workspace)
+        if options.items:
+            kill_and_resume(sandbox.url, truth, options, workspace)
         if options.memory_items:
             memory_over_a_long_run(sandbox.url, truth, options, workspace)
 
@@ -98,22 +100,24 @@ def memory_over_a_long_run(url: str, truth: list[dict], options, workspace: Work
     )
     process = subprocess.Popen(command, env=workspace.env(url), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     sampler = TreeSampler(process.pid).start()
-    peaks: dict[int, int] = {}
+    peaks: dict[int, tuple[int, int]] = {}  # items done -> (peak PSS, peak sum of RSS) so far
     started = time.monotonic()
     while process.poll() is None:
         time.sleep(0.5)
         run_dirs = list(runs.glob("*T*Z-*"))
         done = len(results_lines(run_dirs[0])) if run_dirs else 0
         if done >= 100 and 100 not in peaks:
-            peaks[100] = sampler.peak_rss
+            peaks[100] = (sampler.peak_pss, sampler.peak_rss)
     sampler.stop()
-    peaks[len(records)] = sampler.peak_rss
+    peaks[len(records)] = (sampler.peak_pss, sampler.peak_rss)
     elapsed = time.monotonic() - started
     run_dir = next(iter(runs.glob("*T*Z-*")))
     score = correctness(run_dir, truth)
+    early, end = peaks.get(100, (0, 0)), peaks[len(records)]
     print(
-        f"memory ({options.mode} mode, {options.sessions} sessions): peak {mib(peaks.get(100, 0))} at 100 items, "
-        f"{mib(peaks[len(records)])} at {len(records)} items; {score['correct']}/{len(records)} correct in {elapsed:.0f} s"
+        f"memory ({options.mode} mode, {options.sessions} sessions), peak PSS of the process tree: {mib(early[0])} at "
+        f"100 items, {mib(end[0])} at {len(records)} items (sum of RSS: {mib(early[1])}, {mib(end[1])}); "
+        f"{score['correct']}/{len(records)} correct in {elapsed:.0f} s"
     )
 
 

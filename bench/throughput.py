@@ -325,15 +325,12 @@ class TreeProfile(TreeSampler):
     """
 
     def __init__(self, pid: int, *, exclude: tuple[int, ...] = (), since_now: bool = False, pss_every: int = 5):
-        super().__init__(pid, interval=0.1)
+        super().__init__(pid, interval=0.1, pss_every=pss_every)
         self.exclude = set(exclude)
-        self.pss_every = pss_every
-        self.peak_pss = 0
         self.peak_pss_by_kind: dict[str, tuple[int, int]] = {}
         self.kind: dict[int, str] = {}
         self.offset: dict[int, float] = {}
         self.own_cpu_s = 0.0  # this sampler's thread: part of the tree when the tree is this script
-        self._samples = 0
         if since_now:
             self.offset = {process.pid: _own_cpu(process) for process in self._processes()}
 
