@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
 
+from rich import box
 from rich.console import Console, Group
 from rich.panel import Panel
 from rich.table import Table
@@ -55,23 +57,60 @@ def claim_view(claim: dict[str, Any], outcome: str, style: str) -> Any:
     if claim.get("adjustments"):
         parts.append(adjustments_table("Adjustments", claim["adjustments"]))
     if claim.get("lines"):
-        lines = Table(title="Service lines", title_justify="left")
-        for column in ("Line", "Procedure", "Modifiers", "Date", "Billed", "Allowed", "Paid", "Status", "Adjustments"):
-            lines.add_column(column, justify="right" if column in ("Billed", "Allowed", "Paid") else "left")
-        for line in claim["lines"]:
-            lines.add_row(
-                str(line["line_number"]),
-                line["procedure_code"],
-                ",".join(line.get("modifiers") or []),
-                str(line.get("service_date") or ""),
-                _money(line.get("billed_amount")),
-                _money(line.get("allowed_amount")),
-                _money(line.get("paid_amount")),
-                line.get("status_category") or "",
-                "; ".join(f"{a['group']}-{a['carc']} {a['amount']}" for a in line.get("adjustments") or []),
-            )
-        parts.append(lines)
+        parts.append(FitsWidth(lambda wide: service_lines_table(claim, wide=wide)))
     return Panel(Group(*parts), title=f"[{style}]claim status: {outcome}[/]", expand=False)
+
+
+def service_lines_table(claim: dict[str, Any], *, wide: bool = True) -> Table:
+    """Amounts and codes stay whole at 80 columns; there the adjustments wrap, and the date goes
+    when every line has the claim's own service date (shown above)."""
+    lines = claim["lines"]
+    same_date = all(str(line.get("service_date") or "") == str(claim.get("service_date_from") or "") for line in lines)
+    columns = ["Line", "Procedure", "Modifiers", "Date", "Billed", "Allowed", "Paid", "Status", "Adjustments"]
+    if not wide:
+        columns = [c for c in columns if not (c == "Date" and same_date)]
+    table = Table(title="Service lines", title_justify="left", **({} if wide else NARROW_TABLE))
+    for column in columns:
+        label = column if wide else {"Line": "#", "Procedure": "Proc", "Modifiers": "Mod", "Status": "Cat"}.get(column, column)
+        table.add_column(
+            label, justify="right" if column in ("Billed", "Allowed", "Paid") else "left", no_wrap=column != "Adjustments"
+        )
+    for line in lines:
+        cells = {
+            "Line": str(line["line_number"]),
+            "Procedure": line["procedure_code"],
+            "Modifiers": ",".join(line.get("modifiers") or []),
+            "Date": str(line.get("service_date") or ""),
+            "Billed": _money(line.get("billed_amount")),
+            "Allowed": _money(line.get("allowed_amount")),
+            "Paid": _money(line.get("paid_amount")),
+            "Status": line.get("status_category") or "",
+            "Adjustments": ("; " if wide else "\n").join(
+                f"{a['group']}-{a['carc']} {a['amount']}" for a in line.get("adjustments") or []
+            ),
+        }
+        table.add_row(*(cells[column] for column in columns))
+    return table
+
+
+class FitsWidth:
+    """A table laid out for the width it is printed in (wide >= 120 columns, else narrow).
+
+    A specialist's terminal is often 80 columns (and so is `make demo`'s output when piped):
+    there tables use a light border, shorter headers and wrap long text, so that the amounts and
+    codes a specialist reads out stay whole.
+    """
+
+    WIDE = 120
+
+    def __init__(self, build: Callable[[bool], Table]):
+        self.build = build
+
+    def __rich_console__(self, console: Console, options: Any):
+        yield self.build(options.max_width >= self.WIDE)
+
+
+NARROW_TABLE: dict[str, Any] = {"box": box.SIMPLE_HEAD, "padding": (0, 1), "collapse_padding": True, "pad_edge": False}
 
 
 def eligibility_view(elig: dict[str, Any], outcome: str, style: str) -> Any:
@@ -93,7 +132,7 @@ def eligibility_view(elig: dict[str, Any], outcome: str, style: str) -> Any:
             header.add_row(label, str(value))
     parts: list[Any] = [header]
     if elig.get("benefits"):
-        parts.append(benefits_table(elig["benefits"]))
+        parts.append(FitsWidth(lambda wide: benefits_table(elig["benefits"], wide=wide)))
     return Panel(Group(*parts), title=f"[{style}]eligibility: {outcome}[/]", expand=False)
 
 
@@ -106,14 +145,22 @@ SERVICE_TYPE_NAMES = {
 }  # fmt: skip
 
 
-def benefits_table(benefits: list[dict[str, Any]]) -> Table:
+NARROW_HEADERS = {"Network": "Net", "Remaining": "Left"}
+
+
+def benefits_table(benefits: list[dict[str, Any]], *, wide: bool = True) -> Table:
     """One row per benefit, service type and network: amounts with met and remaining side by side."""
-    table = Table(title="Benefits", title_justify="left")
-    for column in ("Service type", "Network", "Benefit", "Level", "Amount", "Met", "Remaining", "Auth", "Notes"):
+    table = Table(title="Benefits", title_justify="left", **({} if wide else NARROW_TABLE))
+    if wide:
+        columns: tuple[str, ...] = ("Service type", "Network", "Benefit", "Level", "Amount", "Met", "Remaining", "Auth", "Notes")
+    else:  # the level (IND/FAM) goes beside the benefit's name
+        columns = ("Service type", "Network", "Benefit", "Amount", "Met", "Remaining", "Auth")
+    for column in columns:
         table.add_column(
-            column,
+            column if wide else NARROW_HEADERS.get(column, column),
             justify="right" if column in ("Amount", "Met", "Remaining") else "left",
-            no_wrap=column != "Notes",
+            no_wrap=column not in ("Notes", "Service type", "Benefit") or wide and column != "Notes",
+            min_width={"Service type": 12, "Benefit": 13}.get(column) if not wide else None,
             max_width=36 if column == "Notes" else None,
         )
     grouped: dict[tuple, dict[str, Any]] = {}
@@ -130,32 +177,30 @@ def benefits_table(benefits: list[dict[str, Any]]) -> Table:
         elif benefit.get("percent") is not None:
             row["amount"] = f"{Decimal(str(benefit['percent'])) * 100:.0f}%"
         else:
-            period = " /visit" if benefit.get("time_period") == "27" else ""
+            period = (" /visit" if wide else "/visit") if benefit.get("time_period") == "27" else ""
             row["amount"] = _money(benefit.get("amount")) + period
             row["total"] = benefit.get("amount")
     for (service, network, code, level), row in sorted(grouped.items()):
         met = ""
         if row.get("total") is not None and row.get("remaining") is not None:
             met = _money(Decimal(str(row["total"])) - Decimal(str(row["remaining"])))
-        auth = {True: "required", False: "no"}.get(row.get("auth"), "")
-        table.add_row(
-            f"{service} {SERVICE_TYPE_NAMES.get(service, '')}".strip(),
-            network,
-            BENEFIT_NAMES.get(code, code),
-            level,
-            row.get("amount", ""),
-            met,
-            _money(row.get("remaining")),
-            auth,
-            row.get("text") or "",
-        )
+        auth = {True: "required" if wide else "yes", False: "no"}.get(row.get("auth"), "")
+        service_name = f"{service} {SERVICE_TYPE_NAMES.get(service, '')}".strip()
+        benefit_name = BENEFIT_NAMES.get(code, code)
+        amounts = (row.get("amount", ""), met, _money(row.get("remaining")), auth)
+        if wide:
+            table.add_row(service_name, network, benefit_name, level, *amounts, row.get("text") or "")
+        else:
+            table.add_row(service_name, network, f"{benefit_name} {level}".strip(), *amounts)
     return table
 
 
 def adjustments_table(title: str, adjustments: list[dict[str, Any]]) -> Table:
     table = Table(title=title, title_justify="left")
     for column in ("Group", "CARC", "RARC", "Amount", "Reason"):
-        table.add_column(column, justify="right" if column == "Amount" else "left")
+        table.add_column(
+            column, justify="right" if column == "Amount" else "left", overflow="fold" if column == "Reason" else "ellipsis"
+        )
     for adjustment in adjustments:
         table.add_row(
             adjustment["group"],
