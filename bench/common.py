@@ -21,7 +21,6 @@ sys.path.insert(0, str(ROOT))
 
 from rpa.run_store import RunStore  # noqa: E402
 from rpa.scoring import index_truth, score  # noqa: E402
-from rpa.worklist import write_worklist  # noqa: E402,F401  (re-exported for the scripts)
 
 
 @dataclass

@@ -18,10 +18,11 @@ import signal
 import subprocess
 import time
 
-from common import TreeSampler, Workspace, correctness, duplicates_and_lost, mib, results_lines, rpa_command, write_worklist
+from common import TreeSampler, Workspace, correctness, duplicates_and_lost, mib, results_lines, rpa_command
 
 from rpa.sandbox.client import SandboxAdmin
 from rpa.sandbox.server import SandboxProcess
+from rpa.worklist import write_worklist
 
 
 def main() -> None:

@@ -30,12 +30,13 @@ import httpx
 import psutil
 import pyotp
 from chaos import claim_rows
-from common import ROOT, TreeSampler, Workspace, correctness, mib, rpa_command, run_rpa, write_worklist
+from common import ROOT, TreeSampler, Workspace, correctness, mib, rpa_command, run_rpa
 from playwright.sync_api import Browser, Playwright, sync_playwright
 
 from rpa.chromium import launch_options
 from rpa.sandbox.client import SandboxAdmin
 from rpa.sandbox.server import SandboxProcess
+from rpa.worklist import write_worklist
 
 ENGINE_USER = "demo"  # the tool's own user; the baseline signs in as another, so it never ends the tool's sessions
 BASELINE_USER = "clinic1"

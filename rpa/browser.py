@@ -19,8 +19,11 @@ if TYPE_CHECKING:
     from playwright.async_api import Browser, BrowserContext, Page, Playwright
 
 
-NOT_NEEDED = ("png", "jpg", "jpeg", "gif", "webp", "avif", "ico", "svg", "bmp", "woff", "woff2", "ttf", "otf", "eot")
-NOT_NEEDED += ("mp3", "mp4", "webm", "ogg", "wav")
+NOT_NEEDED = (
+    *("png", "jpg", "jpeg", "gif", "webp", "avif", "ico", "svg", "bmp"),
+    *("woff", "woff2", "ttf", "otf", "eot"),
+    *("mp3", "mp4", "webm", "ogg", "wav"),
+)
 """Images, fonts and media: they never carry an answer, and a real portal's pages are full of them."""
 
 

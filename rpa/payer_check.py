@@ -9,17 +9,17 @@ reads the configuration and the state folder and sends one unauthenticated GET t
 
 from __future__ import annotations
 
-import json
 import time
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 import httpx
 
-from rpa.credentials import Credential, find_credential
+from rpa.credentials import Credential
 from rpa.errors import ConfigError
+from rpa.payer_setup import no_credentials_fix, no_url_fix, payer_credential, portal_url
 from rpa.registry import discover, get_payer, selector_map_for
-from rpa.sessions import SessionStateStore, refusal_marker
+from rpa.sessions import SessionStateStore, read_refusal, refusal_marker
 from rpa.settings import Settings
 
 PORTAL_TIMEOUT_S = 10.0
@@ -58,37 +58,30 @@ def check_payers(payer_ids: list[str], settings: Settings) -> list[PayerReadines
 def check_payer(payer_id: str, settings: Settings) -> PayerReadiness:
     readiness = PayerReadiness(payer_id)
     flow_type = get_payer(payer_id)  # an unknown id is a usage error naming the known ones
-    payer_settings = settings.payer(payer_id)
     try:
         selectors = selector_map_for(flow_type)
         readiness.add("selector map", True, f"{flow_type.selector_map_path()} ({len(selectors.elements)} elements)")
     except ConfigError as error:
         readiness.add("selector map", False, error.message, "fix the selector map named above")
 
+    base_url = None
     try:
-        base_url = payer_settings.url or flow_type.start_default_portal()
+        base_url = portal_url(flow_type, settings.payer(payer_id))
     except Exception as error:  # a local portal that failed to start
-        base_url = None
         readiness.add("portal", False, f"could not start the portal: {error}")
-    if base_url:
-        _check_portal(readiness, base_url)
-    elif all(finding.check != "portal" for finding in readiness.findings):
-        readiness.add(
-            "portal", False, "no URL configured", f"set RPA_{payer_id.upper()}_URL or payers.{payer_id}.url in the config file"
-        )
+    else:
+        if base_url:
+            _check_portal(readiness, base_url)
+        else:
+            readiness.add("portal", False, "no URL configured", no_url_fix(payer_id))
 
-    credential = find_credential(payer_id) or (flow_type.default_credential(base_url) if base_url else None)
+    credential = payer_credential(flow_type, base_url)
     if credential is None:
-        readiness.add(
-            "credentials",
-            False,
-            "none configured",
-            f"set RPA_{payer_id.upper()}_USERNAME and _PASSWORD (and _TOTP_SECRET), or run: rpa credentials set {payer_id}",
-        )
+        readiness.add("credentials", False, "none configured", no_credentials_fix(payer_id))
         return readiness
     readiness.add("credentials", True, credential.label)
     _check_refusal(readiness, credential, settings.state_dir)
-    stored = _stored_sessions(credential, settings.state_dir)
+    stored = SessionStateStore(settings.state_dir).stored_slots(payer_id, credential.key)
     kept = f"{stored} signed-in session(s) kept for reuse" if stored else "none (the next run signs in)"
     readiness.add("stored sessions", True, kept)
     return readiness
@@ -115,16 +108,14 @@ def _check_portal(readiness: PayerReadiness, base_url: str) -> None:
 
 
 def _check_refusal(readiness: PayerReadiness, credential: Credential, state_dir: Path) -> None:
-    marker = refusal_marker(state_dir, credential)
-    if not marker.exists():
-        readiness.add("password", True, "not refused by the portal in an earlier run")
-        return
     try:
-        refused = json.loads(marker.read_text())
-        when = time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime(refused["refused_at"]))
-        detail = f"refused on {when}: {refused['message']}; runs will not try it again"
+        refused = read_refusal(refusal_marker(state_dir, credential))
+        detail = f"refused on {refused.when}: {refused.message}; runs will not try it again" if refused else None
     except (OSError, ValueError, KeyError):
         detail = "refused in an earlier run; runs will not try it again"
+    if detail is None:
+        readiness.add("password", True, "not refused by the portal in an earlier run")
+        return
     readiness.add(
         "password",
         False,
@@ -132,9 +123,3 @@ def _check_refusal(readiness: PayerReadiness, credential: Credential, state_dir:
         "update the credential (a changed password is tried again), or once the account is fixed: "
         f"rpa credentials reset {credential.payer}",
     )
-
-
-def _stored_sessions(credential: Credential, state_dir: Path) -> int:
-    store = SessionStateStore(state_dir)
-    folder = store.path(credential.payer, credential.key, 0).parent
-    return len(list(folder.glob("slot-*.json"))) if folder.is_dir() else 0

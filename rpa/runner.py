@@ -22,12 +22,12 @@ from pathlib import Path
 from typing import Any
 
 from rpa.browser import BrowserHost
-from rpa.credentials import find_credential
 from rpa.engine import PayerRun, PayerStop, RunStats
 from rpa.errors import ConfigError, InputError
 from rpa.logs import bind, close_logging, configure_logging, get_logger
 from rpa.models import Outcome, Task
 from rpa.pacing import Pacer
+from rpa.payer_setup import no_credentials_fix, no_url_fix, payer_credential, portal_url
 from rpa.registry import get_payer, selector_map_for
 from rpa.results import Result
 from rpa.run_store import RunStore
@@ -256,19 +256,15 @@ def _payer_run(
     flow_type = get_payer(payer_id)
     payer_settings = settings.payer(payer_id)
     try:
-        base_url = payer_settings.url or flow_type.start_default_portal()
+        base_url = portal_url(flow_type, payer_settings)
     except Exception as error:  # a local portal that failed to start
         return None, PayerStop(payer_id, "config", f"could not start the portal: {error}", "see the log")
     if not base_url:
-        fix = f"set RPA_{payer_id.upper()}_URL or payers.{payer_id}.url in the config file"
-        return None, PayerStop(payer_id, "config", f"no URL configured for payer {payer_id}", fix)
-    credential = find_credential(payer_id) or flow_type.default_credential(base_url)
+        return None, PayerStop(payer_id, "config", f"no URL configured for payer {payer_id}", no_url_fix(payer_id))
+    credential = payer_credential(flow_type, base_url)
     if credential is None:
-        fix = (
-            f"set RPA_{payer_id.upper()}_USERNAME, RPA_{payer_id.upper()}_PASSWORD (and _TOTP_SECRET), "
-            f"or run: rpa credentials set {payer_id}"
-        )
-        return None, PayerStop(payer_id, "config", f"no credentials configured for payer {payer_id}", fix)
+        message = f"no credentials configured for payer {payer_id}"
+        return None, PayerStop(payer_id, "config", message, no_credentials_fix(payer_id))
     limit = payer_settings.max_sessions or flow_type.limits.max_sessions
     pacer = Pacer(
         payer_settings.min_interval_ms if payer_settings.min_interval_ms is not None else flow_type.limits.min_interval_ms,

@@ -17,6 +17,7 @@ import hashlib
 import json
 import time
 from collections import deque
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -55,8 +56,14 @@ class SessionStateStore:
     def __init__(self, state_dir: Path):
         self.root = Path(state_dir) / "sessions"
 
+    def folder(self, payer: str, credential_key: str) -> Path:
+        return self.root / payer / credential_key
+
     def path(self, payer: str, credential_key: str, slot: int) -> Path:
-        return self.root / payer / credential_key / f"slot-{slot}.json"
+        return self.folder(payer, credential_key) / f"slot-{slot}.json"
+
+    def stored_slots(self, payer: str, credential_key: str) -> int:
+        return len(list(self.folder(payer, credential_key).glob("slot-*.json")))
 
     def load(self, payer: str, credential_key: str, slot: int) -> dict | None:
         try:
@@ -131,11 +138,10 @@ class CredentialGate:
         """Raise instead of signing in when this credential must not try (again) now."""
         if self.failure is not None:
             raise CredentialStopped(self.failure)
-        if self._refusal.exists():
-            refused = json.loads(self._refusal.read_text())
-            when = time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime(refused["refused_at"]))
+        refused = read_refusal(self._refusal)
+        if refused is not None:
             error = AuthenticationError(
-                f"the portal refused this password on {when} ({refused['message']}); it is not tried again, "
+                f"the portal refused this password on {refused.when} ({refused.message}); it is not tried again, "
                 "so the account cannot be locked by retries"
             )
             self.failure = error
@@ -157,6 +163,26 @@ class CredentialGate:
 def refusal_marker(state_dir: Path, credential: Credential) -> Path:
     secrets = "\0".join([credential.payer, credential.username, *credential.secret_values()])
     return Path(state_dir) / "refused" / hashlib.sha256(secrets.encode()).hexdigest()[:24]
+
+
+@dataclass(frozen=True)
+class Refusal:
+    """A password (with its TOTP secret) the portal refused in an earlier run."""
+
+    refused_at: float
+    message: str
+
+    @property
+    def when(self) -> str:
+        return time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime(self.refused_at))
+
+
+def read_refusal(marker: Path) -> Refusal | None:
+    try:
+        record = json.loads(marker.read_text())
+    except FileNotFoundError:
+        return None
+    return Refusal(record["refused_at"], record["message"])
 
 
 def forget_payer_state(state_dir: Path, payer: str) -> int:

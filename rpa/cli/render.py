@@ -71,9 +71,10 @@ def service_lines_table(claim: dict[str, Any], *, wide: bool = True) -> Table:
         columns = [c for c in columns if not (c == "Date" and same_date)]
     table = Table(title="Service lines", title_justify="left", **({} if wide else NARROW_TABLE))
     for column in columns:
-        label = column if wide else {"Line": "#", "Procedure": "Proc", "Modifiers": "Mod", "Status": "Cat"}.get(column, column)
         table.add_column(
-            label, justify="right" if column in ("Billed", "Allowed", "Paid") else "left", no_wrap=column != "Adjustments"
+            column if wide else NARROW_HEADERS.get(column, column),
+            justify="right" if column in ("Billed", "Allowed", "Paid") else "left",
+            no_wrap=column != "Adjustments",
         )
     for line in lines:
         cells = {
@@ -111,6 +112,7 @@ class FitsWidth:
 
 
 NARROW_TABLE: dict[str, Any] = {"box": box.SIMPLE_HEAD, "padding": (0, 1), "collapse_padding": True, "pad_edge": False}
+NARROW_HEADERS = {"Line": "#", "Procedure": "Proc", "Modifiers": "Mod", "Status": "Cat", "Network": "Net", "Remaining": "Left"}
 
 
 def eligibility_view(elig: dict[str, Any], outcome: str, style: str) -> Any:
@@ -145,22 +147,21 @@ SERVICE_TYPE_NAMES = {
 }  # fmt: skip
 
 
-NARROW_HEADERS = {"Network": "Net", "Remaining": "Left"}
-
-
 def benefits_table(benefits: list[dict[str, Any]], *, wide: bool = True) -> Table:
     """One row per benefit, service type and network: amounts with met and remaining side by side."""
     table = Table(title="Benefits", title_justify="left", **({} if wide else NARROW_TABLE))
     if wide:
         columns: tuple[str, ...] = ("Service type", "Network", "Benefit", "Level", "Amount", "Met", "Remaining", "Auth", "Notes")
-    else:  # the level (IND/FAM) goes beside the benefit's name
+        wrapping, min_widths = {"Notes"}, {}
+    else:  # the level (IND/FAM) goes beside the benefit's name; the notes stay in --json
         columns = ("Service type", "Network", "Benefit", "Amount", "Met", "Remaining", "Auth")
+        wrapping, min_widths = {"Service type", "Benefit"}, {"Service type": 12, "Benefit": 13}
     for column in columns:
         table.add_column(
             column if wide else NARROW_HEADERS.get(column, column),
             justify="right" if column in ("Amount", "Met", "Remaining") else "left",
-            no_wrap=column not in ("Notes", "Service type", "Benefit") or wide and column != "Notes",
-            min_width={"Service type": 12, "Benefit": 13}.get(column) if not wide else None,
+            no_wrap=column not in wrapping,
+            min_width=min_widths.get(column),
             max_width=36 if column == "Notes" else None,
         )
     grouped: dict[tuple, dict[str, Any]] = {}
