@@ -24,7 +24,7 @@ from common import Workspace, correctness, duplicates_and_lost, results_lines, r
 from rpa.sandbox.client import SandboxAdmin
 from rpa.sandbox.data import ANCHOR
 from rpa.sandbox.server import SandboxProcess
-from rpa.worklist import write_worklist
+from rpa.core.worklist import write_worklist
 
 OBSTACLES = (
     "--latency-ms", "40", "--jitter-ms", "120", "--error-rate", "0.03", "--spinner-ms", "400",

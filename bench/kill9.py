@@ -22,7 +22,7 @@ from common import TreeSampler, Workspace, correctness, duplicates_and_lost, mib
 
 from rpa.sandbox.client import SandboxAdmin
 from rpa.sandbox.server import SandboxProcess
-from rpa.worklist import write_worklist
+from rpa.core.worklist import write_worklist
 
 
 def main() -> None:

@@ -11,18 +11,18 @@ from __future__ import annotations
 from typing import Any
 
 _EXPORTS = {
-    "run_worklist": "rpa.operations",
-    "resume_run": "rpa.operations",
-    "lookup": "rpa.operations",
-    "lookup_claim": "rpa.operations",
-    "lookup_eligibility": "rpa.operations",
-    "load_settings": "rpa.settings",
-    "ClaimStatusQuery": "rpa.queries",
-    "EligibilityQuery": "rpa.queries",
-    "ClaimStatus": "rpa.models",
-    "Eligibility": "rpa.models",
-    "Outcome": "rpa.models",
-    "Task": "rpa.models",
+    "run_worklist": "rpa.engine.jobs",
+    "resume_run": "rpa.engine.jobs",
+    "lookup": "rpa.engine.jobs",
+    "lookup_claim": "rpa.engine.jobs",
+    "lookup_eligibility": "rpa.engine.jobs",
+    "load_settings": "rpa.core.settings",
+    "ClaimStatusQuery": "rpa.core.queries",
+    "EligibilityQuery": "rpa.core.queries",
+    "ClaimStatus": "rpa.core.models",
+    "Eligibility": "rpa.core.models",
+    "Outcome": "rpa.core.models",
+    "Task": "rpa.core.models",
 }
 
 __all__ = sorted(_EXPORTS)

@@ -13,8 +13,8 @@ from pathlib import Path
 
 import pytest
 
-from rpa.chromium import launch_options
-from rpa.settings import Settings, load_settings
+from rpa.portal.chromium import launch_options
+from rpa.core.settings import Settings, load_settings
 
 pytest_plugins = ["rpa.sandbox.testing"]
 
@@ -75,22 +75,22 @@ def engine_as(sandbox, tmp_path, monkeypatch):
 
 SECOND_PAYER = '''
 """A second payer on the same portal software, as an out-of-tree flow (RPA_FLOWS_PATH)."""
-from rpa.registry import PROJECT_FLOWS, load_flow_module
+from rpa.payers.registry import PROJECT_FLOWS, load_flow_module
 
-sandbox = load_flow_module(PROJECT_FLOWS / "sandbox.py")
+sandbox = load_flow_module(PROJECT_FLOWS / "sandbox" / "flow.py")
 
 
 class SandboxEast(sandbox.SandboxFlow):
     payer_id = "sandbox_east"
     display_name = "Sandbox East"
-    selector_map = str(PROJECT_FLOWS.parent / "selectors" / "sandbox.yaml")
+    selector_map = str(PROJECT_FLOWS / "sandbox" / "selectors.yaml")
 '''
 
 
 @pytest.fixture
 def second_payer(tmp_path, monkeypatch):
     """`sandbox_east`: another payer (same sandbox, its own credential), found through RPA_FLOWS_PATH."""
-    from rpa.registry import discover, selector_map_for
+    from rpa.payers.registry import discover, selector_map_for
 
     folder = tmp_path / "more-flows"
     folder.mkdir()

@@ -11,7 +11,7 @@ from typing import Any, TypeVar
 import typer
 from rich.console import Console
 
-from rpa.errors import ConfigError, InputError
+from rpa.core.errors import ConfigError, InputError
 
 F = TypeVar("F", bound=Callable[..., Any])
 

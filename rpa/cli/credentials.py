@@ -18,8 +18,8 @@ def set_credentials(
     username: Annotated[str, typer.Option(prompt=True)],
 ) -> None:
     """Prompt for the password and TOTP secret (hidden) and store them in the keyring."""
-    from rpa.credentials import store_in_keyring
-    from rpa.registry import get_payer
+    from rpa.core.credentials import store_in_keyring
+    from rpa.payers.registry import get_payer
 
     get_payer(payer)
     password = typer.prompt("Password", hide_input=True)
@@ -31,7 +31,7 @@ def set_credentials(
 @app.command("delete")
 @reports_errors
 def delete_credentials(payer: Annotated[str, typer.Argument(help="Payer id.")]) -> None:
-    from rpa.credentials import delete_from_keyring
+    from rpa.core.credentials import delete_from_keyring
 
     removed = delete_from_keyring(payer)
     console.print("deleted" if removed else "nothing stored for that payer")
@@ -41,7 +41,7 @@ def delete_credentials(payer: Annotated[str, typer.Argument(help="Payer id.")]) 
 @reports_errors
 def show_credentials(payer: Annotated[str, typer.Argument(help="Payer id.")]) -> None:
     """Which source a payer's credential comes from, and its username (never the secrets)."""
-    from rpa.credentials import find_credential
+    from rpa.core.credentials import find_credential
 
     credential = find_credential(payer)
     if credential is None:
@@ -55,8 +55,8 @@ def show_credentials(payer: Annotated[str, typer.Argument(help="Payer id.")]) ->
 @reports_errors
 def reset_credentials(payer: Annotated[str, typer.Argument(help="Payer id.")]) -> None:
     """Forget a payer's stored sessions and any remembered password refusal (after fixing the account)."""
-    from rpa.sessions import forget_payer_state
-    from rpa.settings import load_settings
+    from rpa.engine.sessions import forget_payer_state
+    from rpa.core.settings import load_settings
 
     removed = forget_payer_state(load_settings().state_dir, payer)
     console.print(f"forgot {removed} stored session(s) and refusal(s) for {payer}")

@@ -19,7 +19,7 @@ def demo(
 ) -> None:
     """Run the main job on the local sandbox portal and check every answer against its ground truth."""
     from rpa.demo import run_demo
-    from rpa.settings import load_settings
+    from rpa.core.settings import load_settings
 
     settings = load_settings(runs_dir=runs_dir, mode=mode, sessions=sessions)
     with console.status("Starting the sandbox portal and running the sample worklists..."):

@@ -11,8 +11,8 @@ from pydantic import ValidationError
 
 from rpa.cli.common import console, err_console, print_json, reports_errors
 from rpa.cli.render import result_view
-from rpa.errors import InputError
-from rpa.queries import ClaimStatusQuery, EligibilityQuery, Query
+from rpa.core.errors import InputError
+from rpa.core.queries import ClaimStatusQuery, EligibilityQuery, Query
 
 app = typer.Typer(help="Look up one claim or one member now (recorded as a small run).", no_args_is_help=True)
 
@@ -94,10 +94,10 @@ def _query(model: type[Query], **fields: object) -> Query:
 
 
 def _run(query: Query, json_output: bool, runs_dir: Path | None, mode: str | None) -> None:
-    from rpa.operations import lookup
-    from rpa.registry import get_payer
-    from rpa.runner import ExitCode
-    from rpa.settings import load_settings
+    from rpa.engine.jobs import lookup
+    from rpa.payers.registry import get_payer
+    from rpa.engine.run import ExitCode
+    from rpa.core.settings import load_settings
 
     get_payer(query.payer)  # a typo lists the known payers before anything starts
     settings = load_settings(runs_dir=runs_dir, mode=mode)

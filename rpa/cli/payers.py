@@ -16,9 +16,9 @@ app = typer.Typer(help="Payers (portals) this installation knows.", no_args_is_h
 @reports_errors
 def list_payers(json_output: Annotated[bool, typer.Option("--json")] = False) -> None:
     """Every payer found in flows/ and installed packages, with tasks and limits."""
-    from rpa.credentials import find_credential
-    from rpa.registry import discover
-    from rpa.settings import load_settings
+    from rpa.core.credentials import find_credential
+    from rpa.payers.registry import discover
+    from rpa.core.settings import load_settings
 
     settings = load_settings()
     rows = []
@@ -68,8 +68,8 @@ def check_payers(
     Never signs in (a sign-in counts against the account's lockout limit). Exit code 0 when
     every payer checked is ready, 1 when any is not.
     """
-    from rpa.payer_check import check_payers as check
-    from rpa.settings import load_settings
+    from rpa.payers.readiness import check_payers as check
+    from rpa.core.settings import load_settings
 
     results = check(payers or [], load_settings())
     if json_output:

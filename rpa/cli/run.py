@@ -32,8 +32,8 @@ def run(
     verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Also print log events to stderr.")] = False,
 ) -> None:
     """Look up every row of a worklist; results, log and evidence go to a run folder."""
-    from rpa.operations import resume_run, run_worklist
-    from rpa.settings import load_settings
+    from rpa.engine.jobs import resume_run, run_worklist
+    from rpa.core.settings import load_settings
 
     if (worklist is None) == (resume is None):
         err_console.print("[bold red]error:[/] give a WORKLIST, or --resume RUN (not both)")

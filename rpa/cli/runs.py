@@ -46,8 +46,8 @@ def list_command(
     json_output: JsonOption = False,
 ) -> None:
     """Recent runs, newest first."""
-    from rpa.review import list_runs
-    from rpa.settings import load_settings
+    from rpa.runs.review import list_runs
+    from rpa.core.settings import load_settings
 
     settings = load_settings(runs_dir=runs_dir)
     runs = list_runs(
@@ -91,7 +91,7 @@ def show_command(
     json_output: JsonOption = False,
 ) -> None:
     """One run: summary, per payer, failures by reason, retries, slowest items."""
-    from rpa.review import run_details, unanswered_items
+    from rpa.runs.review import run_details, unanswered_items
 
     store = _open(run, runs_dir)
     if failed:
@@ -112,7 +112,7 @@ def show_command(
 @reports_errors
 def report_command(run: RunArgument, days: DaysOption = 30, runs_dir: RunsDirOption = None) -> None:
     """Write report.html into the run folder (one file, opens offline) and print its path."""
-    from rpa.report import write_report
+    from rpa.runs.report import write_report
 
     store = _open(run, runs_dir)
     path = write_report(store, _settings(runs_dir), in_process_days=days)
@@ -131,7 +131,7 @@ def export_command(
     runs_dir: RunsDirOption = None,
 ) -> None:
     """Results for a spreadsheet: a row per claim or member, adjustments or benefits, follow-up."""
-    from rpa.export import export_run
+    from rpa.runs.export import export_run
 
     store = _open(run, runs_dir)
     for path in export_run(store, fmt.value, _settings(runs_dir), output=output, in_process_days=days):
@@ -147,7 +147,7 @@ def prune_command(
     json_output: JsonOption = False,
 ) -> None:
     """Delete run folders (they hold PHI) older than the retention period."""
-    from rpa.retention import parse_age, prune_runs
+    from rpa.runs.retention import parse_age, prune_runs
 
     settings = _settings(runs_dir)
     pruned = prune_runs(settings.runs_dir, parse_age(older_than), dry_run=dry_run)
@@ -169,7 +169,7 @@ def followup(
     json_output: JsonOption = False,
 ) -> None:
     """The follow-up list of a claim-status run: each claim in one queue with why and what next."""
-    from rpa.followup import build_followup
+    from rpa.runs.followup import build_followup
 
     store = _open(run, runs_dir)
     follow_up = build_followup(store, _settings(runs_dir), in_process_days=days, as_of=_date_option("--as-of", as_of))
@@ -207,20 +207,20 @@ def followup(
 
 
 def _settings(runs_dir: Path | None):
-    from rpa.settings import load_settings
+    from rpa.core.settings import load_settings
 
     return load_settings(runs_dir=runs_dir)
 
 
 def _open(run: str, runs_dir: Path | None):
-    from rpa.run_store import RunStore
+    from rpa.runs.store import RunStore
 
     return RunStore.open(run, _settings(runs_dir).runs_dir)
 
 
 def _date_option(name: str, value: str | None) -> date | None:
-    from rpa.errors import InputError
-    from rpa.queries import parse_date
+    from rpa.core.errors import InputError
+    from rpa.core.queries import parse_date
 
     try:
         return parse_date(value)

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 import httpx
 from pydantic import SecretStr
 
-from rpa.credentials import Credential
+from rpa.core.credentials import Credential
 from rpa.sandbox.client import running_sandbox_url
 
 if TYPE_CHECKING:

@@ -12,7 +12,7 @@ from datetime import date
 from decimal import Decimal
 from typing import IO, Literal
 
-from rpa.models import Adjustment, Benefit, ClaimStatus, Eligibility, ServiceLine
+from rpa.core.models import Adjustment, Benefit, ClaimStatus, Eligibility, ServiceLine
 from rpa.sandbox.clock import today
 from rpa.sandbox.records import Claim, Member, PortalData
 from rpa.sandbox.views import claim_detail_json, eligibility_json

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from rpa.logs import SECRETS, close_logging, configure_logging, get_logger, mask_phi
+from rpa.core.logs import SECRETS, close_logging, configure_logging, get_logger, mask_phi
 
 
 def test_phi_is_masked_member_ids_to_last_four_names_to_initials_dob_removed():

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from rpa.errors import ConfigError
-from rpa.registry import discover, selector_map_for
-from rpa.selector_map import load_selector_map
+from rpa.core.errors import ConfigError
+from rpa.payers.registry import discover, selector_map_for
+from rpa.portal.selectors import load_selector_map
 
 
 def write(tmp_path, text):

@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 from openpyxl import Workbook
 
-from rpa.errors import InputError
-from rpa.models import Task
-from rpa.worklist import load_worklist
+from rpa.core.errors import InputError
+from rpa.core.models import Task
+from rpa.core.worklist import load_worklist
 
 HEADER = "Payer,Claim Number,Member ID,Patient DOB,Provider NPI,Service Date From,Service Date To,Billed Amount,Expected Amount\n"
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 
-from rpa.browser import BrowserHost
+from rpa.portal.browser import BrowserHost
 
 
 def static_requests(sandbox) -> int:

@@ -7,8 +7,8 @@ import json
 from typer.testing import CliRunner
 
 from rpa.cli import app
-from rpa.operations import run_worklist
-from rpa.worklist import write_worklist
+from rpa.engine.jobs import run_worklist
+from rpa.core.worklist import write_worklist
 
 
 def check(*arguments: str) -> tuple[int, list[dict]]:

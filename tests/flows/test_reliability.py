@@ -9,11 +9,11 @@ import time
 from typer.testing import CliRunner
 
 from rpa.cli import app
-from rpa.operations import resume_run, run_worklist
-from rpa.run_store import RunStore
-from rpa.scoring import index_truth, score
-from rpa.settings import RetrySettings
-from rpa.worklist import write_worklist
+from rpa.engine.jobs import resume_run, run_worklist
+from rpa.runs.store import RunStore
+from rpa.runs.scoring import index_truth, score
+from rpa.core.settings import RetrySettings
+from rpa.core.worklist import write_worklist
 
 FAST_RETRY = RetrySettings(attempts=4, initial_s=0.05, max_s=0.5, jitter_s=0.1)
 

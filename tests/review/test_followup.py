@@ -6,7 +6,7 @@ import json
 from datetime import timedelta
 from decimal import Decimal
 
-from rpa.followup import FILING_WARNING_DAYS
+from rpa.runs.followup import FILING_WARNING_DAYS
 
 from .conftest import AS_OF, DENIAL_CARCS, NOT_ON_FILE_BILLED, rpa
 

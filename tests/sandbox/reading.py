@@ -9,7 +9,7 @@ from decimal import Decimal
 
 from playwright.sync_api import Page
 
-from rpa.models import Adjustment, Benefit, ClaimStatus, Eligibility, ServiceLine
+from rpa.core.models import Adjustment, Benefit, ClaimStatus, Eligibility, ServiceLine
 from rpa.sandbox.wording import (
     AUTHORIZATION_CODES,
     BENEFIT_CODES,

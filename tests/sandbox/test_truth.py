@@ -7,7 +7,7 @@ from datetime import date
 import pytest
 from playwright.sync_api import Page
 
-from rpa.models import ClaimStatus, Eligibility
+from rpa.core.models import ClaimStatus, Eligibility
 from rpa.sandbox.claim_maker import STATUS_SHARES
 from rpa.sandbox.clock import today
 from rpa.sandbox.data import generate

@@ -11,8 +11,8 @@ from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 from rpa.cli import app
-from rpa.operations import run_worklist
-from rpa.worklist import write_worklist
+from rpa.engine.jobs import run_worklist
+from rpa.core.worklist import write_worklist
 
 COLUMNS = [
     "payer",
@@ -87,7 +87,7 @@ def test_a_huge_cell_and_a_huge_file_are_refused_with_the_row(tmp_path, monkeypa
     result = invoke_run(path, tmp_path / "runs")
     assert result.exit_code == 2 and "row 2" in result.output
 
-    monkeypatch.setattr("rpa.worklist.MAX_ROWS", 100)
+    monkeypatch.setattr("rpa.core.worklist.MAX_ROWS", 100)
     path = tmp_path / "huge-file.csv"
     path.write_text("payer,claim_number\n" + "".join(f"sandbox,CLM{n:08d}\n" for n in range(150)))
     result = invoke_run(path, tmp_path / "runs")

@@ -6,8 +6,8 @@ import json
 import os
 import stat
 
-from rpa.operations import run_worklist
-from rpa.worklist import write_worklist
+from rpa.engine.jobs import run_worklist
+from rpa.core.worklist import write_worklist
 
 
 def member_rows(members) -> list[dict]:

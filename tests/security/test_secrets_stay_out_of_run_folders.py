@@ -10,11 +10,11 @@ from pathlib import Path
 
 import pyotp
 
-from rpa.operations import run_worklist
-from rpa.run_store import RunStore
-from rpa.sessions import SessionStateStore
-from rpa.settings import RetrySettings
-from rpa.worklist import write_worklist
+from rpa.engine.jobs import run_worklist
+from rpa.runs.store import RunStore
+from rpa.engine.sessions import SessionStateStore
+from rpa.core.settings import RetrySettings
+from rpa.core.worklist import write_worklist
 
 NO_RETRY = RetrySettings(attempts=1, initial_s=0, max_s=0, jitter_s=0)
 

@@ -1,0 +1,100 @@
+"""The tool's operations as plain Python calls: what the CLI does, a notebook can do too."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable, Coroutine
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+from typing import Any, TypeVar
+
+from rpa.core.errors import InputError
+from rpa.core.models import Task
+from rpa.core.queries import ClaimStatusQuery, EligibilityQuery, Query
+from rpa.core.results import Result
+from rpa.runs.store import RunStore
+from rpa.engine.run import RunSummary, close_unusable, execute, prepare_resume, start_run
+from rpa.core.settings import Settings, load_settings
+from rpa.core.worklist import WorkItem, Worklist, load_worklist
+
+T = TypeVar("T")
+
+
+def run_async(coroutine: Coroutine[Any, Any, T]) -> T:
+    """Run the engine's coroutine to the end, also from code that already has an event loop
+    running (a notebook, a sync Playwright session): then in a worker thread of its own."""
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return asyncio.run(coroutine)
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="rpa-run") as pool:
+        return pool.submit(asyncio.run, coroutine).result()
+
+
+def run_worklist(
+    path: Path | str,
+    *,
+    task: Task | str | None = None,
+    payer: str | None = None,
+    settings: Settings | None = None,
+    on_start: Callable[[RunStore, list[WorkItem]], None] | None = None,
+    on_result: Callable[[Result], None] | None = None,
+    verbose: bool = False,
+) -> RunSummary:
+    """Validate a worklist, run every good row, and return the run's summary."""
+    settings = settings or load_settings()
+    worklist = load_worklist(Path(path), task=Task(task) if task else None, default_payer=payer)
+    arguments = {
+        "worklist": str(path),
+        "task": worklist.task.value,
+        "payer": payer,
+        "sessions": settings.sessions,
+        "mode": settings.mode,
+    }
+    store, items = start_run(worklist, settings, command="run", arguments=arguments)
+    if not items:
+        raise close_unusable(store)
+    if on_start is not None:
+        on_start(store, items)
+    return run_async(execute(store, items, settings, on_result=on_result, verbose=verbose))
+
+
+def resume_run(
+    run: str | Path,
+    *,
+    settings: Settings | None = None,
+    on_start: Callable[[RunStore, list[WorkItem]], None] | None = None,
+    on_result: Callable[[Result], None] | None = None,
+    verbose: bool = False,
+) -> RunSummary:
+    """Finish an interrupted or stopped run: only items without a result run again."""
+    settings = settings or load_settings()
+    store = RunStore.open(run, settings.runs_dir)
+    items = prepare_resume(store, {"sessions": settings.sessions, "mode": settings.mode})
+    if on_start is not None:
+        on_start(store, items)
+    return run_async(execute(store, items, settings, on_result=on_result, verbose=verbose))
+
+
+def lookup(query: Query, *, settings: Settings | None = None, verbose: bool = False) -> tuple[Result | None, RunSummary]:
+    """One query, recorded as a run of one item (every portal access leaves an audit trail)."""
+    settings = settings or load_settings()
+    if settings.sessions is None:
+        settings = settings.model_copy(update={"sessions": 1})
+    worklist = Worklist(path=None, task=query.task, items=[WorkItem(row_number=1, query=query)])
+    arguments = {"query": query.model_dump(mode="json", exclude={"task", "extra"}), "mode": settings.mode}
+    store, items = start_run(worklist, settings, command="lookup", arguments=arguments)
+    if not items:
+        reason = store.rejects()[0]["reason"] if store.rejects() else "the query was rejected"
+        raise InputError(reason)
+    summary = run_async(execute(store, items, settings, verbose=verbose))
+    results = store.results()
+    return (results[0] if results else None), summary
+
+
+def lookup_claim(payer: str, *, settings: Settings | None = None, **fields: Any) -> tuple[Result | None, RunSummary]:
+    return lookup(ClaimStatusQuery(payer=payer, **fields), settings=settings)
+
+
+def lookup_eligibility(payer: str, *, settings: Settings | None = None, **fields: Any) -> tuple[Result | None, RunSummary]:
+    return lookup(EligibilityQuery(payer=payer, **fields), settings=settings)

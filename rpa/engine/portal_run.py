@@ -1,0 +1,373 @@
+"""Working one payer's items: sessions, the retry policy, and exactly one outcome per item.
+
+`PayerRun` owns a payer's session pool (one worker per session, never more sessions than the
+payer allows per credential) and turns each work item into a `Result`:
+
+- transient errors are retried by Tenacity with exponential backoff and jitter, bounded, and
+  counted by reason; too many in a row open the payer's circuit (portal down);
+- an expired session leads to one fresh sign-in and the step again, not counted as a failure;
+- authentication failures, a CAPTCHA at sign-in and a portal that is down stop the payer:
+  its remaining items stay pending (no result is written) for `--resume`;
+- a business answer (found / not found) is a result; needs-a-human and failures get evidence.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections import Counter, deque
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from rpa.engine import evidence
+from rpa.core.errors import (
+    AuthenticationError,
+    FlowError,
+    NeedsHuman,
+    PortalDown,
+    RpaError,
+    SessionExpired,
+    TransientError,
+)
+from rpa.payers.flow import Answered
+from rpa.core.logs import bind, bind_phi, clear_phi, get_logger, unbind
+from rpa.core.models import Outcome
+from rpa.portal.api import ApiUnavailable
+from rpa.core.results import Result, ResultError
+from rpa.core.retry import retrying
+from rpa.engine.sessions import CredentialGate, CredentialStopped, PortalSession, SessionStateStore, SignInStorm
+
+if TYPE_CHECKING:
+    from rpa.portal.browser import BrowserHost
+    from rpa.core.credentials import Credential
+    from rpa.payers.flow import Flow
+    from rpa.portal.pacing import Pacer
+    from rpa.runs.store import RunStore
+    from rpa.core.settings import PayerSettings, RetrySettings, Settings
+    from rpa.core.worklist import WorkItem
+
+
+@dataclass
+class RunStats:
+    """Counters for the manifest and `rpa runs show`, in Scrapy's `retry/reason_count` spirit."""
+
+    retries_by_reason: Counter = field(default_factory=Counter)
+    sign_in_attempts: Counter = field(default_factory=Counter)
+    session_renewals: int = 0
+    api_fallbacks: int = 0
+    circuit_opened: list[str] = field(default_factory=list)
+    browser_launches: int = 0
+
+    def as_dict(self) -> dict:
+        return {
+            "retries_by_reason": dict(self.retries_by_reason),
+            "retries": sum(self.retries_by_reason.values()),
+            "sign_in_attempts": dict(self.sign_in_attempts),
+            "session_renewals": self.session_renewals,
+            "api_fallbacks": self.api_fallbacks,
+            "circuit_opened": self.circuit_opened,
+            "browser_launches": self.browser_launches,
+        }
+
+
+@dataclass(frozen=True)
+class PayerStop:
+    payer: str
+    kind: str
+    message: str
+    fix: str
+
+
+class PayerRun:
+    def __init__(
+        self,
+        *,
+        flow: Flow,
+        credential: Credential,
+        settings: Settings,
+        payer_settings: PayerSettings,
+        host: BrowserHost,
+        run_store: RunStore,
+        stats: RunStats,
+        pacer: Pacer,
+        sessions: int,
+        on_result: Callable[[Result], None] | None = None,
+    ):
+        self.flow = flow
+        self.credential = credential
+        self.settings = settings
+        self.retry: RetrySettings = payer_settings.retry or settings.retry
+        self.mode = payer_settings.mode or settings.mode
+        self.host = host
+        self.run_store = run_store
+        self.stats = stats
+        self.pacer = pacer
+        self.session_count = sessions
+        self.on_result = on_result
+        self.gate = CredentialGate(credential, settings.state_dir, sessions=sessions, sign_in_limit=settings.sign_in_limit)
+        self.state_store = SessionStateStore(settings.state_dir)
+        self.stop: PayerStop | None = None
+        self.api_disabled = False
+        self.consecutive_transient = 0
+        self.log = get_logger().bind(payer=flow.payer_id)
+
+    async def run(self, items: list[WorkItem]) -> PayerStop | None:
+        queue = deque(items)
+        count = max(1, min(self.session_count, len(items)))
+        sessions = [
+            PortalSession(
+                flow=self.flow,
+                credential=self.credential,
+                slot=slot,
+                host=self.host,
+                store=self.state_store,
+                gate=self.gate,
+                pacer=self.pacer,
+                settings=self.settings,
+                retry_policy=self.retry,
+                on_retry=self._on_request_retry,
+            )
+            for slot in range(count)
+        ]
+        self.log.info("payer_started", items=len(items), sessions=count, mode=self.mode)
+
+        async def work(session: PortalSession) -> None:
+            while queue and self.stop is None:
+                item = queue.popleft()
+                result = await self.process(session, item)
+                if result is not None:
+                    await asyncio.to_thread(self.run_store.append, result)  # fsync off the event loop
+                    if self.on_result is not None:
+                        self.on_result(result)
+                await session.after_item()
+
+        try:
+            await asyncio.gather(*(work(session) for session in sessions))
+        finally:
+            await asyncio.gather(*(session.close() for session in sessions), return_exceptions=True)
+            self.stats.sign_in_attempts[self.credential.key] += self.gate.sign_in_attempts
+        self.log.info("payer_finished", stopped=self.stop.kind if self.stop else None, pending=len(queue))
+        return self.stop
+
+    # -- one item ---------------------------------------------------------------------------
+
+    async def process(self, session: PortalSession, item: WorkItem) -> Result | None:
+        """Exactly one result for the item, or None when the payer stopped and it stays pending."""
+        bind(item=item.item_id, payer=self.flow.payer_id)
+        query = item.query
+        bind_phi(
+            member_id=getattr(query, "member_id", None),
+            first=getattr(query, "patient_first_name", None),
+            last=getattr(query, "patient_last_name", None),
+            dob=query.patient_dob.isoformat() if getattr(query, "patient_dob", None) else None,
+            dob_us=query.patient_dob.strftime("%m/%d/%Y") if getattr(query, "patient_dob", None) else None,
+        )
+        started = time.monotonic()
+        self.log.info(
+            "item_started",
+            row=item.row_number,
+            **item.query.model_dump(mode="json", exclude={"task", "payer", "extra"}, exclude_none=True),
+        )
+        state = _ItemState()
+        try:
+            answered = await self._with_retries(session, item, state)
+        except (AuthenticationError, CredentialStopped) as error:
+            self._stop_for_credential(error)
+            return None
+        except PortalDown as error:
+            self._stop_payer("portal_down", error.message, "wait for the portal to come back, then rpa run --resume RUN")
+            return None
+        except NeedsHuman as error:
+            if error.stops_credential:
+                self._stop_for_credential(error)
+            return await self._unanswered(session, item, state, started, Outcome.NEEDS_HUMAN, error)
+        except (TransientError, SessionExpired, FlowError) as error:
+            return await self._unanswered(session, item, state, started, Outcome.FAILED, error)
+        except Exception as error:  # a bug must cost one item, never the run
+            self.log.exception("item_crashed")
+            internal = FlowError(f"internal error: {type(error).__name__}: {error}")
+            internal.kind = "internal_error"
+            return await self._unanswered(session, item, state, started, Outcome.FAILED, internal)
+        finally:
+            unbind("item", "attempt")
+            clear_phi()
+        await session.stop_trace_chunk(None)
+        duration = int((time.monotonic() - started) * 1000)
+        self.log.info(
+            "item_finished",
+            item=item.item_id,
+            outcome=answered.outcome.value,
+            ms=duration,
+            attempts=state.attempts,
+            mode=state.mode,
+        )
+        return self._result(item, answered.outcome, state, duration, answer=answered)
+
+    async def _with_retries(self, session: PortalSession, item: WorkItem, state: _ItemState) -> Answered:
+        async for attempt in retrying(self.retry, self._on_item_retry):
+            with attempt:
+                state.attempts += 1
+                bind(attempt=state.attempts)
+                if self.stop is not None:
+                    raise CredentialStopped(RpaError(self.stop.message))
+                answered = await self._attempt(session, item, state)
+                self.consecutive_transient = 0
+                return answered
+        raise AssertionError("unreachable: tenacity re-raises the last error")
+
+    async def _attempt(self, session: PortalSession, item: WorkItem, state: _ItemState) -> Answered:
+        try:
+            if not session.signed_in:
+                await session.sign_in()
+            try:
+                return await self._step(session, item, state)
+            except SessionExpired:
+                if state.renewed:
+                    session.signed_in = False
+                    raise TransientError(
+                        "the session expired again right after signing in", reason="session_expired_again"
+                    ) from None
+                state.renewed = True
+                self.stats.session_renewals += 1
+                self.log.info("session_expired", slot=session.slot)
+                await session.sign_in()
+                return await self._step(session, item, state)
+        except RpaError:
+            raise
+        except Exception as error:
+            classified = _classify_browser_error(error)
+            if getattr(classified, "reason", "") == "browser_closed":
+                await session.discard_context()
+            raise classified from error
+
+    async def _step(self, session: PortalSession, item: WorkItem, state: _ItemState) -> Answered:
+        if self._use_api(item):
+            state.mode = "api"
+            try:
+                return await self.flow.look_up_api(await session.api(), item.query)
+            except ApiUnavailable as error:
+                self.api_disabled = True
+                self.stats.api_fallbacks += 1
+                self.log.warning("api_fallback", reason=error.message)
+        state.mode = "page"
+        portal = await session.page()
+        if self.settings.trace == "always" or (self.settings.trace == "retries" and state.attempts > 1):
+            await session.start_trace_chunk()
+        return await self.flow.look_up(portal, item.query)
+
+    def _use_api(self, item: WorkItem) -> bool:
+        if self.mode == "page" or self.api_disabled:
+            return False
+        return self.flow.supports_api(item.task)
+
+    def _on_request_retry(self, reason: str, error: TransientError) -> None:
+        self._count_failure("request", reason, error)
+
+    def _on_item_retry(self, reason: str, error: TransientError) -> None:
+        self._count_failure("item", reason, error)
+
+    def _count_failure(self, level: str, reason: str, error: TransientError) -> None:
+        """Count a transient failure; too many in a row mean the portal is down, not unlucky."""
+        self.stats.retries_by_reason[f"{level}/{reason}"] += 1
+        self.consecutive_transient += 1
+        self.log.warning("attempt_failed", level=level, reason=reason, message=error.message[:300])
+        if self.consecutive_transient >= self.settings.circuit_breaker_failures:
+            self.stats.circuit_opened.append(self.flow.payer_id)
+            raise PortalDown(f"circuit opened after {self.consecutive_transient} consecutive transient failures ({reason})")
+
+    # -- endings ----------------------------------------------------------------------------
+
+    async def _unanswered(
+        self, session: PortalSession, item: WorkItem, state: _ItemState, started: float, outcome: Outcome, error: RpaError
+    ) -> Result:
+        folder = self.run_store.artifacts_dir(item.item_id)
+        try:
+            paths = await evidence.capture(session, folder, self.run_store.path, api_mode=state.mode == "api")
+        except Exception as capture_error:  # evidence is best effort; the result is not
+            self.log.warning("evidence_failed", problem=str(capture_error)[:200])
+            paths = []
+        duration = int((time.monotonic() - started) * 1000)
+        self.log.warning(
+            "item_finished",
+            item=item.item_id,
+            outcome=outcome.value,
+            ms=duration,
+            attempts=state.attempts,
+            error_kind=error.kind,
+            error=error.message[:300],
+        )
+        return self._result(item, outcome, state, duration, error=error, evidence_paths=paths)
+
+    def _result(
+        self,
+        item: WorkItem,
+        outcome: Outcome,
+        state: _ItemState,
+        duration_ms: int,
+        *,
+        answer: Answered | None = None,
+        error: RpaError | None = None,
+        evidence_paths: list[str] | None = None,
+    ) -> Result:
+        return Result(
+            item_id=item.item_id,
+            task=item.task,
+            payer=item.payer,
+            outcome=outcome,
+            query=item.query.model_dump(mode="json", exclude={"task"}),
+            answer=answer.answer.model_dump(mode="json") if answer else None,
+            error=ResultError(kind=error.kind, message=error.message) if error else None,
+            attempts=state.attempts,
+            duration_ms=duration_ms,
+            evidence=evidence_paths or [],
+            row_number=item.row_number,
+            mode=state.mode,
+        )
+
+    def _stop_for_credential(self, error: RpaError) -> None:
+        cause = error.cause if isinstance(error, CredentialStopped) else error
+        if isinstance(cause, SignInStorm):
+            fix = (
+                f"check that nobody else uses {self.credential.username} and that max_sessions for {self.flow.payer_id} "
+                "is what the portal allows, then rpa run --resume RUN"
+            )
+            self._stop_payer("sign_in_storm", f"{self.credential.label}: {cause.message}", fix)
+        elif isinstance(cause, NeedsHuman):
+            fix = cause.fix or (
+                f"sign in to {self.flow.display_name or self.flow.payer_id} once by hand as "
+                f"{self.credential.username} to clear the CAPTCHA, then rpa run --resume RUN"
+            )
+            self._stop_payer("needs_human", f"{self.credential.label}: {cause.message}", fix)
+        else:
+            fix = (
+                f"fix the credential {self.credential.label} (check the password, unlock the account), then rpa run --resume RUN"
+            )
+            self._stop_payer("authentication", f"{self.credential.label}: {cause.message}", fix)
+
+    def _stop_payer(self, kind: str, message: str, fix: str) -> None:
+        if self.stop is None:
+            self.stop = PayerStop(self.flow.payer_id, kind, message, fix)
+            self.log.error("payer_stopped", kind=kind, reason=message, fix=fix)
+
+
+@dataclass
+class _ItemState:
+    attempts: int = 0
+    renewed: bool = False
+    mode: str | None = None
+
+
+def _classify_browser_error(error: Exception) -> RpaError:
+    """Playwright's errors, in the engine's taxonomy: all of them are worth another attempt."""
+    name = type(error).__name__
+    text = str(error).splitlines()[0][:300] if str(error) else name
+    if name == "TimeoutError":
+        return TransientError(f"timed out: {text}", reason="timeout")
+    if "closed" in text.lower():
+        return TransientError(f"the browser page closed: {text}", reason="browser_closed")
+    if "net::" in text:
+        return TransientError(f"navigation failed: {text}", reason="navigation")
+    if name == "Error":
+        return TransientError(f"browser error: {text}", reason="browser_error")
+    return FlowError(f"{name}: {text}")
