@@ -21,10 +21,10 @@ from pathlib import Path
 
 from common import Workspace, correctness, duplicates_and_lost, results_lines, run_rpa
 
+from rpa.core.worklist import write_worklist
 from rpa.sandbox.client import SandboxAdmin
 from rpa.sandbox.data import ANCHOR
 from rpa.sandbox.server import SandboxProcess
-from rpa.core.worklist import write_worklist
 
 OBSTACLES = (
     "--latency-ms", "40", "--jitter-ms", "120", "--error-rate", "0.03", "--spinner-ms", "400",

@@ -19,8 +19,8 @@ import psutil
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from rpa.runs.store import RunStore  # noqa: E402
 from rpa.runs.scoring import index_truth, score  # noqa: E402
+from rpa.runs.store import RunStore  # noqa: E402
 
 
 @dataclass

@@ -20,9 +20,9 @@ import time
 
 from common import TreeSampler, Workspace, correctness, duplicates_and_lost, mib, results_lines, rpa_command
 
+from rpa.core.worklist import write_worklist
 from rpa.sandbox.client import SandboxAdmin
 from rpa.sandbox.server import SandboxProcess
-from rpa.core.worklist import write_worklist
 
 
 def main() -> None:

@@ -33,10 +33,10 @@ from chaos import claim_rows
 from common import ROOT, TreeSampler, Workspace, correctness, mib, rpa_command, run_rpa
 from playwright.sync_api import Browser, Playwright, sync_playwright
 
+from rpa.core.worklist import write_worklist
 from rpa.portal.chromium import launch_options
 from rpa.sandbox.client import SandboxAdmin
 from rpa.sandbox.server import SandboxProcess
-from rpa.core.worklist import write_worklist
 
 ENGINE_USER = "demo"  # the tool's own user; the baseline signs in as another, so it never ends the tool's sessions
 BASELINE_USER = "clinic1"

@@ -14,15 +14,15 @@ from pathlib import Path
 from typing import Any
 
 from rpa.core.files import private_dir
+from rpa.core.settings import Settings
+from rpa.core.worklist import write_worklist
 from rpa.engine.jobs import run_worklist
-from rpa.runs.store import RunStore
 from rpa.engine.run import RunSummary
+from rpa.runs.scoring import Score, index_truth, score
+from rpa.runs.store import RunStore
 from rpa.sandbox.client import SandboxAdmin
 from rpa.sandbox.data import ANCHOR
 from rpa.sandbox.embedded import ensure_sandbox_url
-from rpa.runs.scoring import Score, index_truth, score
-from rpa.core.settings import Settings
-from rpa.core.worklist import write_worklist
 
 CLAIMS_PER_STATUS = 3
 SERVICE_DATE = ANCHOR

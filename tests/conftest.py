@@ -13,8 +13,8 @@ from pathlib import Path
 
 import pytest
 
-from rpa.portal.chromium import launch_options
 from rpa.core.settings import Settings, load_settings
+from rpa.portal.chromium import launch_options
 
 pytest_plugins = ["rpa.sandbox.testing"]
 
@@ -74,31 +74,32 @@ def engine_as(sandbox, tmp_path, monkeypatch):
 
 
 SECOND_PAYER = '''
-"""A second payer on the same portal software, as an out-of-tree flow (RPA_FLOWS_PATH)."""
-from rpa.payers.registry import PROJECT_FLOWS, load_flow_module
+"""A second portal on the same portal software, as an out-of-tree flow (RPA_FLOWS_PATH)."""
+from rpa.flows.sandbox.flow import SandboxFlow
+from rpa.payers.flow import Payer
 
-sandbox = load_flow_module(PROJECT_FLOWS / "sandbox" / "flow.py")
 
-
-class SandboxEast(sandbox.SandboxFlow):
-    payer_id = "sandbox_east"
+class SandboxEast(SandboxFlow):
+    portal_id = "sandbox_east"
     display_name = "Sandbox East"
-    selector_map = str(PROJECT_FLOWS / "sandbox" / "selectors.yaml")
+    payers = (Payer("sandbox_east", "Sandbox East"),)
+    selector_map = str(SandboxFlow.selector_map_path())
+    wording_map = str(SandboxFlow.file_beside(SandboxFlow.wording_map))
 '''
 
 
 @pytest.fixture
 def second_payer(tmp_path, monkeypatch):
     """`sandbox_east`: another payer (same sandbox, its own credential), found through RPA_FLOWS_PATH."""
-    from rpa.payers.registry import discover, selector_map_for
+    from rpa.payers.registry import discover, selector_map_for, wording_maps_for
 
     folder = tmp_path / "more-flows"
     folder.mkdir()
     (folder / "sandbox_east.py").write_text(SECOND_PAYER)
     monkeypatch.setenv("RPA_FLOWS_PATH", str(folder))
-    discover.cache_clear()
-    selector_map_for.cache_clear()
+    for cached in (discover, selector_map_for, wording_maps_for):
+        cached.cache_clear()
     yield "sandbox_east"
     monkeypatch.delenv("RPA_FLOWS_PATH")
-    discover.cache_clear()
-    selector_map_for.cache_clear()
+    for cached in (discover, selector_map_for, wording_maps_for):
+        cached.cache_clear()

@@ -18,8 +18,8 @@ def demo(
     sessions: Annotated[int, typer.Option("--sessions", min=1)] = 4,
 ) -> None:
     """Run the main job on the local sandbox portal and check every answer against its ground truth."""
-    from rpa.demo import run_demo
     from rpa.core.settings import load_settings
+    from rpa.demo import run_demo
 
     settings = load_settings(runs_dir=runs_dir, mode=mode, sessions=sessions)
     with console.status("Starting the sandbox portal and running the sample worklists..."):

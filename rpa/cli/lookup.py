@@ -94,10 +94,10 @@ def _query(model: type[Query], **fields: object) -> Query:
 
 
 def _run(query: Query, json_output: bool, runs_dir: Path | None, mode: str | None) -> None:
-    from rpa.engine.jobs import lookup
-    from rpa.payers.registry import get_payer
-    from rpa.engine.run import ExitCode
     from rpa.core.settings import load_settings
+    from rpa.engine.jobs import lookup
+    from rpa.engine.run import ExitCode
+    from rpa.payers.registry import get_payer
 
     get_payer(query.payer)  # a typo lists the known payers before anything starts
     settings = load_settings(runs_dir=runs_dir, mode=mode)
@@ -106,7 +106,8 @@ def _run(query: Query, json_output: bool, runs_dir: Path | None, mode: str | Non
         for stop in summary.stopped:
             err_console.print(f"[bold red]stopped:[/] {stop.message}\n  fix: {stop.fix}", highlight=False)
         if json_output:
-            print_json({"outcome": None, "run_dir": str(summary.run_dir), "stopped": [stop.__dict__ for stop in summary.stopped]})
+            stopped = [stop.model_dump(mode="json") for stop in summary.stopped]
+            print_json({"outcome": None, "run_dir": str(summary.run_dir), "stopped": stopped})
         raise typer.Exit(ExitCode.STOPPED)
     data = result.model_dump(mode="json")
     if json_output:

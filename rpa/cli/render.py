@@ -235,7 +235,7 @@ def summary_view(summary: dict[str, Any]) -> Any:
     parts: list[Any] = [table]
     for stop in summary.get("stopped") or []:
         parts.append(
-            Text(f"\nSTOPPED {stop['payer']} ({stop['kind']}): {stop['message']}\n  fix: {stop['fix']}", style="bold red")
+            Text(f"\nSTOPPED {stop['portal']} ({stop['kind']}): {stop['message']}\n  fix: {stop['fix']}", style="bold red")
         )
     return Panel(Group(*parts), title="run summary", expand=False)
 

@@ -32,8 +32,8 @@ def run(
     verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Also print log events to stderr.")] = False,
 ) -> None:
     """Look up every row of a worklist; results, log and evidence go to a run folder."""
-    from rpa.engine.jobs import resume_run, run_worklist
     from rpa.core.settings import load_settings
+    from rpa.engine.jobs import resume_run, run_worklist
 
     if (worklist is None) == (resume is None):
         err_console.print("[bold red]error:[/] give a WORKLIST, or --resume RUN (not both)")

@@ -46,8 +46,8 @@ def list_command(
     json_output: JsonOption = False,
 ) -> None:
     """Recent runs, newest first."""
-    from rpa.runs.review import list_runs
     from rpa.core.settings import load_settings
+    from rpa.runs.review import list_runs
 
     settings = load_settings(runs_dir=runs_dir)
     runs = list_runs(
@@ -277,7 +277,7 @@ def _print_details(store, details: dict[str, Any]) -> None:
         head.add_row(label, str(value))
     console.print(head, highlight=False)
     for stop in details["stopped"]:
-        console.print(f"[bold red]stopped[/] {stop['payer']} ({stop['kind']}): {stop['message']}\n  fix: {stop['fix']}")
+        console.print(f"[bold red]stopped[/] {stop['portal']} ({stop['kind']}): {stop['message']}\n  fix: {stop['fix']}")
     payers = Table(title="Per payer", title_justify="left")
     columns = ("items", "found", "not_found", "needs_human", "failed", "retries", "median_ms", "p95_ms")
     payers.add_column("payer")

@@ -1,6 +1,6 @@
 """One error hierarchy for the engine; flows raise from it and the retry policy reads it.
 
-The kind of an error decides what the engine does (DESIGN.md, "Errors decide retries"):
+The kind of an error decides what the engine does (docs/architecture.md, "Errors decide what happens"):
 transient errors are retried, an expired session leads to one fresh sign-in, authentication
 errors are never retried (a retry can lock the account), needs-a-human parks the item, and a
 portal that is down stops its payer. Business answers (claim not on file, member not found)

@@ -1,7 +1,7 @@
 """The normalized answers: claim status (X12 277 meanings) and eligibility (X12 271 meanings).
 
 These field names are a contract shared with the sandbox's ground truth, `results.jsonl`, the CSV
-export and the tests (DESIGN.md, "Shapes that other tools rely on"): extend, never rename.
+export and the tests (docs/architecture.md, "Shapes other tools rely on"): extend, never rename.
 Money is Decimal (a decimal string in JSON), dates are ISO dates, absent values are null.
 """
 

@@ -1,4 +1,4 @@
-"""One result per work item: the line written to `results.jsonl` (DESIGN.md's contract)."""
+"""One result per work item: the line written to `results.jsonl` (docs/architecture.md, "A run folder")."""
 
 from __future__ import annotations
 
@@ -27,6 +27,8 @@ class Result(BaseModel):
     item_id: str
     task: Task
     payer: str
+    portal: str | None = None
+    """The portal that answered for the payer (a multi-payer portal serves several)."""
     outcome: Outcome
     query: dict[str, Any]
     answer: dict[str, Any] | None = None

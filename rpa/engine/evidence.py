@@ -1,4 +1,5 @@
-"""Evidence for failures and needs-human items: screenshot, page HTML, Playwright trace.
+"""Evidence for failures and needs-human items: a screenshot and the HTML of every open window
+(the page and its pop-ups), and the Playwright trace.
 
 Written only when an item did not end well, into `artifacts/<item>/`. Every file passes through
 the secret scrubber first: page HTML and the trace archive (whose network log would otherwise
@@ -28,15 +29,18 @@ async def capture(session: PortalSession, folder: Path, run_dir: Path, *, api_mo
         path = folder / "api-response.json"
         write_private_text(path, SECRETS.scrub(json.dumps(session.portal_api.last_response, indent=2, default=str)))
         saved.append(path)
-    portal = session.portal_page
-    if portal is not None and not portal.page.is_closed():
+    windows = session.portal_page.all_windows() if session.portal_page is not None else []
+    for number, window in enumerate(windows, start=1):
+        if window.page.is_closed():
+            continue
+        suffix = "" if number == 1 else f"-window-{number}"
         try:
-            png = await portal.page.screenshot(full_page=True, timeout=5_000)
-            write_private_bytes(folder / "screenshot.png", png)
-            saved.append(folder / "screenshot.png")
-            html = await portal.page.content()
-            write_private_text(folder / "page.html", SECRETS.scrub(html))
-            saved.append(folder / "page.html")
+            png = await window.page.screenshot(full_page=True, timeout=5_000)
+            write_private_bytes(folder / f"screenshot{suffix}.png", png)
+            saved.append(folder / f"screenshot{suffix}.png")
+            html = await window.page.content()
+            write_private_text(folder / f"page{suffix}.html", SECRETS.scrub(html))
+            saved.append(folder / f"page{suffix}.html")
         except Exception as error:  # a crashed page still gets its trace below
             log.warning("evidence_partial", problem=str(error)[:200])
     trace = folder / "trace.zip"

@@ -12,10 +12,11 @@ from rpa.core.errors import InputError
 from rpa.core.models import Task
 from rpa.core.queries import ClaimStatusQuery, EligibilityQuery, Query
 from rpa.core.results import Result
-from rpa.runs.store import RunStore
-from rpa.engine.run import RunSummary, close_unusable, execute, prepare_resume, start_run
 from rpa.core.settings import Settings, load_settings
 from rpa.core.worklist import WorkItem, Worklist, load_worklist
+from rpa.engine.run import RunSummary, close_unusable, execute, prepare_resume, start_run
+from rpa.payers.cases import CaseResult
+from rpa.runs.store import RunStore
 
 T = TypeVar("T")
 
@@ -98,3 +99,33 @@ def lookup_claim(payer: str, *, settings: Settings | None = None, **fields: Any)
 
 def lookup_eligibility(payer: str, *, settings: Settings | None = None, **fields: Any) -> tuple[Result | None, RunSummary]:
     return lookup(EligibilityQuery(payer=payer, **fields), settings=settings)
+
+
+def run_test_cases(portal: str, *, settings: Settings | None = None) -> tuple[list[CaseResult], list[RunSummary]]:
+    """Run a flow's declared test cases (`cases.yaml`) against its configured portal, one run per
+    task, and compare every answer with what the case expects."""
+    from rpa.payers.cases import compare, load_cases
+    from rpa.payers.registry import get_portal
+
+    flow = get_portal(portal)
+    settings = settings or load_settings()
+    cases = load_cases(flow.file_beside(flow.test_cases))
+    outcomes: list[CaseResult] = []
+    summaries: list[RunSummary] = []
+    for task in dict.fromkeys(case.query.task for case in cases):
+        chosen = [case for case in cases if case.query.task == task]
+        items = [WorkItem(row_number=index + 1, query=case.query) for index, case in enumerate(chosen)]
+        worklist = Worklist(path=None, task=task, items=items)
+        store, runnable = start_run(worklist, settings, command="payers test", arguments={"portal": flow.portal_id})
+        if not runnable:
+            raise InputError(f"{flow.portal_id}: no case could run: {store.rejects()[0]['reason'] if store.rejects() else ''}")
+        summaries.append(run_async(execute(store, runnable, settings)))
+        results = {result.item_id: result for result in store.results()}
+        for case, item in zip(chosen, items):
+            result = results.get(item.item_id)
+            if result is None:
+                outcomes.append(compare(case, "pending", None, "the portal stopped before this case ran"))
+                continue
+            error = result.error.message if result.error else None
+            outcomes.append(compare(case, result.outcome.value, result.answer, error))
+    return outcomes, summaries

@@ -1,13 +1,15 @@
-"""Working one payer's items: sessions, the retry policy, and exactly one outcome per item.
+"""Working one portal's items: sessions, the retry policy, and exactly one outcome per item.
 
-`PayerRun` owns a payer's session pool (one worker per session, never more sessions than the
-payer allows per credential) and turns each work item into a `Result`:
+`PortalRun` owns a portal's session pool (one worker per session, never more sessions than the
+portal allows per credential; one credential and one pool for every payer the portal serves) and
+turns each work item into a `Result`:
 
 - transient errors are retried by Tenacity with exponential backoff and jitter, bounded, and
   counted by reason; too many in a row open the payer's circuit (portal down);
 - an expired session leads to one fresh sign-in and the step again, not counted as a failure;
-- authentication failures, a CAPTCHA at sign-in and a portal that is down stop the payer:
-  its remaining items stay pending (no result is written) for `--resume`;
+- authentication failures, a CAPTCHA at sign-in, a portal that is down and a configuration
+  error (a selector the browser refuses) stop the portal: its remaining items stay pending (no
+  result is written) for `--resume`;
 - a business answer (found / not found) is a result; needs-a-human and failures get evidence.
 """
 
@@ -15,14 +17,14 @@ from __future__ import annotations
 
 import asyncio
 import time
-from collections import Counter, deque
+from collections import deque
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from rpa.engine import evidence
 from rpa.core.errors import (
     AuthenticationError,
+    ConfigError,
     FlowError,
     NeedsHuman,
     PortalDown,
@@ -30,89 +32,60 @@ from rpa.core.errors import (
     SessionExpired,
     TransientError,
 )
-from rpa.payers.flow import Answered
 from rpa.core.logs import bind, bind_phi, clear_phi, get_logger, unbind
 from rpa.core.models import Outcome
-from rpa.portal.api import ApiUnavailable
 from rpa.core.results import Result, ResultError
 from rpa.core.retry import retrying
+from rpa.engine import evidence
 from rpa.engine.sessions import CredentialGate, CredentialStopped, PortalSession, SessionStateStore, SignInStorm
+from rpa.portal.api import ApiUnavailable
+from rpa.runs.manifest import PortalStop, RunStats, StopKind
 
 if TYPE_CHECKING:
-    from rpa.portal.browser import BrowserHost
     from rpa.core.credentials import Credential
-    from rpa.payers.flow import Flow
+    from rpa.core.settings import PortalConfig, Settings
+    from rpa.core.worklist import WorkItem
+    from rpa.payers.flow import Answered, Flow
+    from rpa.portal.browser import BrowserHost
     from rpa.portal.pacing import Pacer
     from rpa.runs.store import RunStore
-    from rpa.core.settings import PayerSettings, RetrySettings, Settings
-    from rpa.core.worklist import WorkItem
 
 
-@dataclass
-class RunStats:
-    """Counters for the manifest and `rpa runs show`, in Scrapy's `retry/reason_count` spirit."""
-
-    retries_by_reason: Counter = field(default_factory=Counter)
-    sign_in_attempts: Counter = field(default_factory=Counter)
-    session_renewals: int = 0
-    api_fallbacks: int = 0
-    circuit_opened: list[str] = field(default_factory=list)
-    browser_launches: int = 0
-
-    def as_dict(self) -> dict:
-        return {
-            "retries_by_reason": dict(self.retries_by_reason),
-            "retries": sum(self.retries_by_reason.values()),
-            "sign_in_attempts": dict(self.sign_in_attempts),
-            "session_renewals": self.session_renewals,
-            "api_fallbacks": self.api_fallbacks,
-            "circuit_opened": self.circuit_opened,
-            "browser_launches": self.browser_launches,
-        }
-
-
-@dataclass(frozen=True)
-class PayerStop:
-    payer: str
-    kind: str
-    message: str
-    fix: str
-
-
-class PayerRun:
+class PortalRun:
     def __init__(
         self,
         *,
         flow: Flow,
         credential: Credential,
         settings: Settings,
-        payer_settings: PayerSettings,
+        config: PortalConfig,
         host: BrowserHost,
         run_store: RunStore,
         stats: RunStats,
         pacer: Pacer,
-        sessions: int,
         on_result: Callable[[Result], None] | None = None,
     ):
         self.flow = flow
         self.credential = credential
         self.settings = settings
-        self.retry: RetrySettings = payer_settings.retry or settings.retry
-        self.mode = payer_settings.mode or settings.mode
+        self.retry = config.retry
+        self.mode = config.mode
         self.host = host
         self.run_store = run_store
         self.stats = stats
         self.pacer = pacer
-        self.session_count = sessions
+        self.session_count = config.sessions
         self.on_result = on_result
-        self.gate = CredentialGate(credential, settings.state_dir, sessions=sessions, sign_in_limit=settings.sign_in_limit)
+        self.gate = CredentialGate(credential, settings.state_dir, sessions=config.sessions, sign_in_limit=settings.sign_in_limit)
         self.state_store = SessionStateStore(settings.state_dir)
-        self.stop: PayerStop | None = None
+        self.stop: PortalStop | None = None
+        self.payers: list[str] = []
         self.api_disabled = False
         self.consecutive_transient = 0
-        self.log = get_logger().bind(payer=flow.payer_id)
+        self.log = get_logger().bind(portal=flow.portal_id)
 
-    async def run(self, items: list[WorkItem]) -> PayerStop | None:
+    async def run(self, items: list[WorkItem]) -> PortalStop | None:
+        self.payers = sorted({item.payer for item in items})
         queue = deque(items)
         count = max(1, min(self.session_count, len(items)))
         sessions = [
@@ -127,10 +100,11 @@ class PayerRun:
                 settings=self.settings,
                 retry_policy=self.retry,
                 on_retry=self._on_request_retry,
+                on_dialog=self._on_dialog,
             )
             for slot in range(count)
         ]
-        self.log.info("payer_started", items=len(items), sessions=count, mode=self.mode)
+        self.log.info("portal_started", items=len(items), payers=self.payers, sessions=count, mode=self.mode)
 
         async def work(session: PortalSession) -> None:
             while queue and self.stop is None:
@@ -146,15 +120,17 @@ class PayerRun:
             await asyncio.gather(*(work(session) for session in sessions))
         finally:
             await asyncio.gather(*(session.close() for session in sessions), return_exceptions=True)
-            self.stats.sign_in_attempts[self.credential.key] += self.gate.sign_in_attempts
-        self.log.info("payer_finished", stopped=self.stop.kind if self.stop else None, pending=len(queue))
+            self.stats.sign_in_attempts[self.credential.key] = (
+                self.stats.sign_in_attempts.get(self.credential.key, 0) + self.gate.sign_in_attempts
+            )
+        self.log.info("portal_finished", stopped=self.stop.kind if self.stop else None, pending=len(queue))
         return self.stop
 
     # -- one item ---------------------------------------------------------------------------
 
     async def process(self, session: PortalSession, item: WorkItem) -> Result | None:
-        """Exactly one result for the item, or None when the payer stopped and it stays pending."""
-        bind(item=item.item_id, payer=self.flow.payer_id)
+        """Exactly one result for the item, or None when the portal stopped and it stays pending."""
+        bind(item=item.item_id, payer=item.payer, portal=self.flow.portal_id)
         query = item.query
         bind_phi(
             member_id=getattr(query, "member_id", None),
@@ -176,7 +152,10 @@ class PayerRun:
             self._stop_for_credential(error)
             return None
         except PortalDown as error:
-            self._stop_payer("portal_down", error.message, "wait for the portal to come back, then rpa run --resume RUN")
+            self._stop(StopKind.PORTAL_DOWN, error.message, "wait for the portal to come back, then rpa run --resume RUN")
+            return None
+        except ConfigError as error:
+            self._stop(StopKind.CONFIG, error.message, "fix the configuration named above, then rpa run --resume RUN")
             return None
         except NeedsHuman as error:
             if error.stops_credential:
@@ -269,11 +248,11 @@ class PayerRun:
 
     def _count_failure(self, level: str, reason: str, error: TransientError) -> None:
         """Count a transient failure; too many in a row mean the portal is down, not unlucky."""
-        self.stats.retries_by_reason[f"{level}/{reason}"] += 1
+        self.stats.count("retries_by_reason", f"{level}/{reason}")
         self.consecutive_transient += 1
         self.log.warning("attempt_failed", level=level, reason=reason, message=error.message[:300])
         if self.consecutive_transient >= self.settings.circuit_breaker_failures:
-            self.stats.circuit_opened.append(self.flow.payer_id)
+            self.stats.circuit_opened.append(self.flow.portal_id)
             raise PortalDown(f"circuit opened after {self.consecutive_transient} consecutive transient failures ({reason})")
 
     # -- endings ----------------------------------------------------------------------------
@@ -314,6 +293,7 @@ class PayerRun:
             item_id=item.item_id,
             task=item.task,
             payer=item.payer,
+            portal=self.flow.portal_id,
             outcome=outcome,
             query=item.query.model_dump(mode="json", exclude={"task"}),
             answer=answer.answer.model_dump(mode="json") if answer else None,
@@ -329,26 +309,29 @@ class PayerRun:
         cause = error.cause if isinstance(error, CredentialStopped) else error
         if isinstance(cause, SignInStorm):
             fix = (
-                f"check that nobody else uses {self.credential.username} and that max_sessions for {self.flow.payer_id} "
+                f"check that nobody else uses {self.credential.username} and that max_sessions for {self.flow.portal_id} "
                 "is what the portal allows, then rpa run --resume RUN"
             )
-            self._stop_payer("sign_in_storm", f"{self.credential.label}: {cause.message}", fix)
+            self._stop(StopKind.SIGN_IN_STORM, f"{self.credential.label}: {cause.message}", fix)
         elif isinstance(cause, NeedsHuman):
             fix = cause.fix or (
-                f"sign in to {self.flow.display_name or self.flow.payer_id} once by hand as "
+                f"sign in to {self.flow.display_name or self.flow.portal_id} once by hand as "
                 f"{self.credential.username} to clear the CAPTCHA, then rpa run --resume RUN"
             )
-            self._stop_payer("needs_human", f"{self.credential.label}: {cause.message}", fix)
+            self._stop(StopKind.NEEDS_HUMAN, f"{self.credential.label}: {cause.message}", fix)
         else:
             fix = (
                 f"fix the credential {self.credential.label} (check the password, unlock the account), then rpa run --resume RUN"
             )
-            self._stop_payer("authentication", f"{self.credential.label}: {cause.message}", fix)
+            self._stop(StopKind.AUTHENTICATION, f"{self.credential.label}: {cause.message}", fix)
 
-    def _stop_payer(self, kind: str, message: str, fix: str) -> None:
+    def _stop(self, kind: StopKind, message: str, fix: str) -> None:
         if self.stop is None:
-            self.stop = PayerStop(self.flow.payer_id, kind, message, fix)
-            self.log.error("payer_stopped", kind=kind, reason=message, fix=fix)
+            self.stop = PortalStop(portal=self.flow.portal_id, payers=self.payers, kind=kind, message=message, fix=fix)
+            self.log.error("portal_stopped", kind=kind.value, reason=message, fix=fix)
+
+    def _on_dialog(self, dialog_type: str, answer: str) -> None:
+        self.stats.count("dialogs", f"{dialog_type}/{answer}")
 
 
 @dataclass

@@ -17,14 +17,17 @@ import hashlib
 import json
 import time
 from collections import deque
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from rpa.core.credentials import TOTP_SECRET
 from rpa.core.errors import AuthenticationError, NeedsHuman, RpaError
 from rpa.core.files import private_dir, write_private_text
 from rpa.core.logs import SECRETS, get_logger
 from rpa.portal.api import PortalApi
+from rpa.portal.dialogs import DialogAnswerer
 from rpa.portal.page import PortalPage
 from rpa.portal.totp import TotpSource
 
@@ -32,12 +35,12 @@ if TYPE_CHECKING:
     import httpx
     from playwright.async_api import BrowserContext
 
-    from rpa.portal.browser import BrowserHost
     from rpa.core.credentials import Credential
-    from rpa.payers.flow import Flow
-    from rpa.portal.pacing import Pacer
     from rpa.core.retry import OnRetry
     from rpa.core.settings import RetrySettings, Settings
+    from rpa.payers.flow import Flow
+    from rpa.portal.browser import BrowserHost
+    from rpa.portal.pacing import Pacer
 
 
 class CredentialStopped(RpaError):
@@ -51,37 +54,37 @@ class CredentialStopped(RpaError):
 
 
 class SessionStateStore:
-    """Signed-in browser state per payer, credential and slot: `<state_dir>/sessions/...`, 0600."""
+    """Signed-in browser state per portal, credential and slot: `<state_dir>/sessions/...`, 0600."""
 
     def __init__(self, state_dir: Path):
         self.root = Path(state_dir) / "sessions"
 
-    def folder(self, payer: str, credential_key: str) -> Path:
-        return self.root / payer / credential_key
+    def folder(self, portal: str, credential_key: str) -> Path:
+        return self.root / portal / credential_key
 
-    def path(self, payer: str, credential_key: str, slot: int) -> Path:
-        return self.folder(payer, credential_key) / f"slot-{slot}.json"
+    def path(self, portal: str, credential_key: str, slot: int) -> Path:
+        return self.folder(portal, credential_key) / f"slot-{slot}.json"
 
-    def stored_slots(self, payer: str, credential_key: str) -> int:
-        return len(list(self.folder(payer, credential_key).glob("slot-*.json")))
+    def stored_slots(self, portal: str, credential_key: str) -> int:
+        return len(list(self.folder(portal, credential_key).glob("slot-*.json")))
 
-    def load(self, payer: str, credential_key: str, slot: int) -> dict | None:
+    def load(self, portal: str, credential_key: str, slot: int) -> dict | None:
         try:
-            return json.loads(self.path(payer, credential_key, slot).read_text())
+            return json.loads(self.path(portal, credential_key, slot).read_text())
         except (FileNotFoundError, json.JSONDecodeError):
             return None
 
-    def save(self, payer: str, credential_key: str, slot: int, state: dict) -> None:
+    def save(self, portal: str, credential_key: str, slot: int, state: dict) -> None:
         private_dir(self.root)
-        private_dir(self.root / payer)
-        write_private_text(self.path(payer, credential_key, slot), json.dumps(state))
+        private_dir(self.root / portal)
+        write_private_text(self.path(portal, credential_key, slot), json.dumps(state))
 
-    def forget(self, payer: str, credential_key: str, slot: int) -> None:
-        self.path(payer, credential_key, slot).unlink(missing_ok=True)
+    def forget(self, portal: str, credential_key: str, slot: int) -> None:
+        self.path(portal, credential_key, slot).unlink(missing_ok=True)
 
-    def remembered_device_cookies(self, payer: str, credential_key: str) -> list[dict]:
+    def remembered_device_cookies(self, portal: str, credential_key: str) -> list[dict]:
         """Persistent cookies (a session cookie has no expiry) from any slot of the credential."""
-        folder = self.root / payer / credential_key
+        folder = self.root / portal / credential_key
         cookies: dict[tuple, dict] = {}
         paths = sorted(folder.glob("slot-*.json"), key=lambda p: p.stat().st_mtime) if folder.is_dir() else []
         for path in paths:  # oldest first, so the newest sign-in's device cookie wins
@@ -119,7 +122,7 @@ class CredentialGate:
         self.storm_limit = sign_in_limit or max(12, 3 * sessions)
         self._recent: deque[float] = deque()
         self._refusal = refusal_marker(state_dir, credential)
-        secret = credential.totp_secret.get_secret_value() if credential.totp_secret else None
+        secret = credential.secret(TOTP_SECRET)
         self.totp = TotpSource(secret, state_dir) if secret else None
         SECRETS.add(*credential.secret_values())
 
@@ -127,7 +130,7 @@ class CredentialGate:
         self.failure = error
         if isinstance(error, AuthenticationError):
             record = {
-                "payer": self.credential.payer,
+                "portal": self.credential.portal,
                 "username": self.credential.username,
                 "refused_at": time.time(),
                 "message": error.message,
@@ -161,7 +164,7 @@ class CredentialGate:
 
 
 def refusal_marker(state_dir: Path, credential: Credential) -> Path:
-    secrets = "\0".join([credential.payer, credential.username, *credential.secret_values()])
+    secrets = "\0".join([credential.portal, credential.username, *sorted(credential.secret_values())])
     return Path(state_dir) / "refused" / hashlib.sha256(secrets.encode()).hexdigest()[:24]
 
 
@@ -185,16 +188,17 @@ def read_refusal(marker: Path) -> Refusal | None:
     return Refusal(record["refused_at"], record["message"])
 
 
-def forget_payer_state(state_dir: Path, payer: str) -> int:
-    """`rpa credentials reset`: drop a payer's stored sessions and remembered refusals."""
+def forget_portal_state(state_dir: Path, portal: str) -> int:
+    """`rpa credentials reset`: drop a portal's stored sessions and remembered refusals."""
     removed = 0
-    folder = Path(state_dir) / "sessions" / payer
+    folder = Path(state_dir) / "sessions" / portal
     for path in folder.glob("*/slot-*.json") if folder.is_dir() else []:
         path.unlink()
         removed += 1
     for path in (Path(state_dir) / "refused").glob("*"):
         try:
-            if json.loads(path.read_text()).get("payer") == payer:
+            record = json.loads(path.read_text())
+            if record.get("portal", record.get("payer")) == portal:
                 path.unlink()
                 removed += 1
         except (OSError, ValueError):
@@ -218,10 +222,12 @@ class PortalSession:
         settings: Settings,
         retry_policy: RetrySettings | None = None,
         on_retry: OnRetry | None = None,
+        on_dialog: Callable[[str, str], None] | None = None,
     ):
         self.flow = flow
         self.retry_policy = retry_policy or settings.retry
         self.on_retry = on_retry
+        self.dialogs = DialogAnswerer(flow.selectors.dialogs, on_dialog)
         self.credential = credential
         self.slot = slot
         self.host = host
@@ -244,7 +250,7 @@ class PortalSession:
     async def page(self) -> PortalPage:
         if self.portal_page is None or self.portal_page.page.is_closed():
             if self.context is None:
-                self.context = await self.host.new_context(self._stored_state())
+                self.context = await self.host.new_context(self._stored_state(), on_dialog=self.dialogs)
             page = await self.host.new_page(self.context)
             self.portal_page = PortalPage(
                 page,
@@ -309,15 +315,15 @@ class PortalSession:
             return
         state = await self.context.storage_state()
         SECRETS.add(*(cookie.get("value") for cookie in state.get("cookies", [])))
-        self.store.save(self.flow.payer_id, self.credential.key, self.slot, state)
+        self.store.save(self.flow.portal_id, self.credential.key, self.slot, state)
 
     async def _add_remembered_device(self) -> None:
-        cookies = self.store.remembered_device_cookies(self.flow.payer_id, self.credential.key)
+        cookies = self.store.remembered_device_cookies(self.flow.portal_id, self.credential.key)
         if cookies and self.context is not None:
             await self.context.add_cookies(cookies)
 
     def _stored_state(self) -> dict | None:
-        state = self.store.load(self.flow.payer_id, self.credential.key, self.slot)
+        state = self.store.load(self.flow.portal_id, self.credential.key, self.slot)
         if state:
             SECRETS.add(*(cookie.get("value") for cookie in state.get("cookies", [])))
         return state
@@ -365,6 +371,8 @@ class PortalSession:
         """
         self.items_in_context += 1
         self.items_in_page += 1
+        if self.portal_page is not None:
+            await self.portal_page.close_windows()
         if self.context is not None and self.items_in_context >= self.settings.recycle_context_after:
             await self._save_state()
             await self._close_context()
@@ -373,7 +381,7 @@ class PortalSession:
         elif self.portal_page is not None and self.items_in_page >= self.settings.recycle_page_after:
             old, self.portal_page = self.portal_page, None
             await self.page()
-            await old.page.close()
+            await old.close()
             self.items_in_page = 0
 
     async def close(self) -> None:

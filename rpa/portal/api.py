@@ -8,7 +8,8 @@ or its shape changed, `ApiUnavailable` tells the engine to fall back to reading 
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
 
 import httpx
@@ -25,6 +26,16 @@ class ApiUnavailable(FlowError):
     """The JSON endpoint is missing or no longer has the shape the flow knows: use pages."""
 
     kind = "api_unavailable"
+
+
+@contextmanager
+def json_shape(what: str) -> Iterator[None]:
+    """Reading a JSON answer: one that no longer has the shape the flow knows means "read the
+    pages instead", not a failed item."""
+    try:
+        yield
+    except (KeyError, TypeError, AttributeError, ValueError) as error:
+        raise ApiUnavailable(f"{what} JSON changed shape: {error!r}") from None
 
 
 class PortalApi:

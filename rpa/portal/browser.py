@@ -8,12 +8,13 @@ the signed-in session's cookies.
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 import httpx
 
-from rpa.portal.chromium import launch_options
 from rpa.core.logs import get_logger
+from rpa.portal.chromium import launch_options
 
 if TYPE_CHECKING:
     from playwright.async_api import Browser, BrowserContext, Page, Playwright
@@ -54,6 +55,7 @@ class BrowserHost:
         self._playwright: Playwright | None = None
         self._browser: Browser | None = None
         self._lock = asyncio.Lock()
+        self._blocked: dict[Page, asyncio.Future] = {}
         self.launches = 0
 
     async def __aenter__(self) -> BrowserHost:
@@ -89,7 +91,9 @@ class BrowserHost:
                 get_logger().info("browser_launched", version=self._browser.version)
             return self._browser
 
-    async def new_context(self, storage_state: dict | None) -> BrowserContext:
+    async def new_context(self, storage_state: dict | None, *, on_dialog: Callable[[Any], Any] | None = None) -> BrowserContext:
+        """A context whose every page, pop-up windows included, blocks unneeded resources and has
+        its JavaScript dialogs answered by `on_dialog` (never Playwright's silent dismiss)."""
         browser = await self.browser()
         context = await browser.new_context(
             storage_state=storage_state,
@@ -97,13 +101,23 @@ class BrowserHost:
             locale="en-US",
             service_workers="block",
         )
+        context.on("page", lambda page: self._blocking(context, page))
+        if on_dialog is not None:
+            context.on("dialog", on_dialog)
         return context
 
-    @staticmethod
-    async def new_page(context: BrowserContext) -> Page:
+    async def new_page(self, context: BrowserContext) -> Page:
         page = await context.new_page()
-        await block_unneeded_resources(context, page)
+        await self._blocking(context, page)
         return page
+
+    def _blocking(self, context: BrowserContext, page: Page) -> asyncio.Future:
+        """Resource blocking for `page`, started once whoever sees the page first."""
+        task = self._blocked.get(page)
+        if task is None:
+            task = self._blocked[page] = asyncio.ensure_future(block_unneeded_resources(context, page))
+            page.on("close", lambda _: self._blocked.pop(page, None))
+        return task
 
     @staticmethod
     def new_api(base_url: str, storage_state: dict | None) -> httpx.AsyncClient:

@@ -1,22 +1,32 @@
 """A browser tab on a payer portal, driven only through the portal's selector map.
 
-This is where the heavy lifting for every flow lives: ordered selector fallbacks, waiting for
-the first of several outcomes, recognising the portal's alarm states on every wait (session
-expired, maintenance, error pages, CAPTCHA), dismissing pop-up modals, pacing, and reading
-label/value lists and tables in one round trip. A flow says *what* to do; this says *how*.
+This is where the heavy lifting for every flow lives: ordered selector fallbacks, elements with
+parameters, elements inside iframes (nested too), waiting for the first of several outcomes
+while recognising the portal's alarm states (session expired, maintenance, error pages, CAPTCHA)
+on the page and in its frames, dismissing pop-up modals, autocomplete comboboxes, paging through
+results, pop-up windows, pacing, and reading label/value lists, tables and tab panels in one
+round trip each. A flow says *what* to do; this says *how*.
+
+A locator the browser refuses (bad CSS, an impossible combination) is a configuration error
+naming the selector map and key, raised at once: retrying cannot fix a map.
 """
 
 from __future__ import annotations
 
-import re
-from dataclasses import dataclass
+import asyncio
+import time
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlencode, urljoin
 
-from rpa.core.errors import NeedsHuman, PortalDown, SessionExpired, TransientError
+from rpa.core.errors import ConfigError, FlowError, NeedsHuman, PortalDown, SessionExpired, TransientError
 from rpa.core.logs import get_logger
 from rpa.core.retry import OnRetry, is_request_level, retrying
 from rpa.core.settings import RetrySettings
+from rpa.portal import reading
+from rpa.portal.reading import Cell, TabPanel
+from rpa.portal.selectors import Scope
 
 if TYPE_CHECKING:
     from playwright.async_api import Locator, Page
@@ -24,7 +34,8 @@ if TYPE_CHECKING:
     from rpa.portal.pacing import Pacer
     from rpa.portal.selectors import SelectorMap
 
-# Selector-map names that, when visible, mean the step cannot go on; checked on every wait.
+# Selector-map names that, when visible, mean the step cannot go on; checked on every wait, on the
+# page and inside every frame the wait looks into.
 ALARMS: dict[str, tuple[type, str]] = {
     "state.captcha": (NeedsHuman, "the portal shows a CAPTCHA"),
     "state.maintenance": (PortalDown, "the portal shows a maintenance page"),
@@ -33,49 +44,16 @@ ALARMS: dict[str, tuple[type, str]] = {
     "state.server_error": (TransientError, "the portal shows an error page"),
     "state.load_error": (TransientError, "the portal could not load the results"),
 }
-
-_READ_FIELDS = """
-(root) => {
-  const fields = {};
-  for (const dt of root.querySelectorAll('dt')) {
-    let dd = dt.nextElementSibling;
-    while (dd && dd.tagName !== 'DD') dd = dd.nextElementSibling;
-    if (dd) fields[dt.innerText.trim()] = dd.innerText.trim();
-  }
-  return fields;
-}
-"""
-
-_READ_TABLE = """
-(table) => {
-  let headerCells = [...table.querySelectorAll('thead th, thead td')];
-  let bodyRows = [...table.querySelectorAll('tbody tr')];
-  if (!headerCells.length) {
-    const all = [...table.querySelectorAll('tr')];
-    headerCells = all.length ? [...all[0].children] : [];
-    bodyRows = all.slice(1);
-  }
-  const headers = headerCells.map(cell => cell.innerText.trim());
-  return bodyRows.map(tr => {
-    const row = {};
-    [...tr.children].forEach((cell, index) => {
-      row[headers[index] || ('column ' + index)] = {
-        text: cell.innerText.trim(),
-        items: [...cell.querySelectorAll('li')].map(li => li.innerText.trim()),
-        links: [...cell.querySelectorAll('a[href]')].map(a => a.getAttribute('href')),
-      };
-    });
-    return row;
-  });
-}
-"""
-
-
-@dataclass(frozen=True)
-class Cell:
-    text: str
-    items: tuple[str, ...] = ()
-    links: tuple[str, ...] = ()
+REFUSED_LOCATOR = (
+    "while parsing",
+    "Unexpected token",
+    "is not a valid selector",
+    "Unknown engine",
+    "not allowed inside composite",
+    "Invalid regular expression",
+)
+NAVIGATING = ("Execution context was destroyed", "detached", "Target page, context or browser has been closed")
+MAX_PAGES = 100
 
 
 class PortalPage:
@@ -99,6 +77,8 @@ class PortalPage:
         self.pacer = pacer
         self.timeout_ms = timeout_ms
         self.navigation_timeout_ms = navigation_timeout_ms
+        self.windows: list[PortalPage] = []
+        """Pop-up windows opened from this page and not closed yet (evidence shows them all)."""
         self._alarms = [name for name in ALARMS if name in selectors.elements]
         self._fallbacks_reported: set[str] = set()
         self._log = get_logger()
@@ -139,18 +119,29 @@ class PortalPage:
                 return await self.wait_for_first(expect, ignore=ignore) if expect else None
         return None
 
-    async def click_and_wait(self, name: str, expect: list[str], *, ignore: tuple[str, ...] = (), repeatable: bool = True) -> str:
+    async def click_and_wait(
+        self,
+        name: str,
+        expect: list[str],
+        *,
+        ignore: tuple[str, ...] = (),
+        repeatable: bool = True,
+        params: dict[str, Any] | None = None,
+    ) -> str:
         """Click something that loads new content, then wait for what should appear.
 
         When the new page failed on the server side and the click is `repeatable` (a search, not
-        a sign-in form that would send the password again), the page is reloaded, with backoff.
+        a sign-in form that would send the password again), the page is reloaded, with backoff;
+        results shown inside a frame are left to the item's own retry (reloading the page would
+        lose the frame's search).
         """
         await self.pacer.wait()
-        await self.click(name)
+        await self.click(name, **(params or {}))
         try:
-            return await self.wait_for_first(expect, ignore=ignore)
+            return await self.wait_for_first(expect, ignore=ignore, params=params)
         except TransientError as error:
-            if not repeatable or not is_request_level(error):
+            in_frames = any(scope for name_ in expect for scope in self._scopes(name_))
+            if not repeatable or in_frames or not is_request_level(error):
                 raise
             if self.on_retry is not None:
                 self.on_retry(error.reason, error)
@@ -160,141 +151,347 @@ class PortalPage:
                 await self._check_response(
                     await self.page.reload(wait_until="domcontentloaded", timeout=self.navigation_timeout_ms)
                 )
-                return await self.wait_for_first(expect, ignore=ignore)
+                return await self.wait_for_first(expect, ignore=ignore, params=params)
         return expect[0]
+
+    @asynccontextmanager
+    async def new_window(self, name: str, **params: Any) -> AsyncIterator[PortalPage]:
+        """Click `name`, which opens a pop-up window or tab, and drive that window.
+
+        The window gets the same selector map, pacing and timeouts; the session's context gives
+        it the same resource blocking and dialog policy. It is closed when the block ends well;
+        after a failure it stays open until the item is over, so its evidence can be taken.
+        """
+        locator = await self.resolve(name, params)
+        await self.pacer.wait()
+        async with self.page.expect_popup(timeout=self.navigation_timeout_ms) as opened:
+            await locator.click(timeout=self.timeout_ms)
+        window = PortalPage(
+            await opened.value,
+            self.selectors,
+            self.base_url,
+            self.pacer,
+            timeout_ms=self.timeout_ms,
+            navigation_timeout_ms=self.navigation_timeout_ms,
+            retry_policy=self.retry_policy,
+            on_retry=self.on_retry,
+        )
+        self.windows.append(window)
+        self._log.info("window_opened", element=name)
+        await window.install_modal_handler()
+        yield window
+        await window.close()
+        self.windows.remove(window)
+
+    async def close(self) -> None:
+        for window in list(self.windows):
+            await window.close()
+        self.windows.clear()
+        if not self.page.is_closed():
+            await self.page.close()
+
+    async def close_windows(self) -> None:
+        """Close pop-ups left open by a failed step (after their evidence was taken)."""
+        for window in list(self.windows):
+            try:
+                await window.close()
+            except Exception:  # a window whose page already went away
+                pass
+        self.windows.clear()
+
+    def all_windows(self) -> list[PortalPage]:
+        """This page and every pop-up still open from it, depth first."""
+        return [self, *(nested for window in self.windows for nested in window.all_windows())]
 
     async def _check_response(self, response: Any) -> None:
         if response is not None and response.status >= 500:
             try:
-                await self._raise_alarm_if_visible()  # maintenance is not an error page to retry
+                await self._raise_alarm_if_visible([()])  # maintenance is not an error page to retry
             except TransientError:
                 pass
             raise TransientError(f"the portal answered HTTP {response.status}", reason=f"http_{response.status}")
 
     # -- elements ---------------------------------------------------------------------------
 
-    def element(self, name: str) -> Locator:
-        """Every fallback of `name` at once, for waiting (Playwright's `or_`)."""
-        specs = self.selectors.specs(name)
-        locator = specs[0].build(self.page)
-        for spec in specs[1:]:
-            locator = locator.or_(spec.build(self.page))
-        return locator
+    def _root(self, scope: Scope) -> Any:
+        root: Any = self.page
+        for selector in scope:
+            root = root.frame_locator(selector)
+        return root
 
-    async def resolve(self, name: str) -> Locator:
+    def _scopes(self, name: str) -> list[Scope]:
+        return list(dict.fromkeys(spec.frame for spec in self.selectors.specs(name)))
+
+    def _by_scope(self, name: str, params: dict[str, Any] | None = None) -> dict[Scope, Locator]:
+        """Every fallback of `name`, combined with `or_` within each frame (Playwright cannot
+        combine locators across frames)."""
+        combined: dict[Scope, Locator] = {}
+        for spec in self.selectors.specs(name):
+            locator = spec.build(self._root(spec.frame), params)
+            combined[spec.frame] = combined[spec.frame].or_(locator) if spec.frame in combined else locator
+        return combined
+
+    def element(self, name: str, **params: Any) -> Locator:
+        """Every fallback of `name` at once (its first frame's, when its specs are in several)."""
+        return next(iter(self._by_scope(name, params).values()))
+
+    async def resolve(self, name: str, params: dict[str, Any] | None = None) -> Locator:
         """The first spec of `name` that matches, in the map's order, once any has appeared."""
-        await self._wait_visible(name)
+        await self._wait_visible(name, params)
         specs = self.selectors.specs(name)
         if len(specs) == 1:
-            return specs[0].build(self.page).first
+            return specs[0].build(self._root(specs[0].frame), params).first
         for index, spec in enumerate(specs):
-            locator = spec.build(self.page)
-            if await locator.count():
+            locator = spec.build(self._root(spec.frame), params)
+            if await self._guarded(name, locator.count()):
                 if index and name not in self._fallbacks_reported:
                     self._fallbacks_reported.add(name)
                     self._log.info("selector_fallback", element=name, used=spec.describe(), position=index)
                 return locator.first
-        return self.element(name).first
+        return self.element(name, **(params or {})).first
 
-    async def fill(self, name: str, value: str) -> None:
-        await (await self.resolve(name)).fill(value, timeout=self.timeout_ms)
+    async def fill(self, name: str, value: str, **params: Any) -> None:
+        await self._guarded(name, (await self.resolve(name, params)).fill(value, timeout=self.timeout_ms))
 
-    async def click(self, name: str) -> None:
-        await (await self.resolve(name)).click(timeout=self.timeout_ms)
+    async def click(self, name: str, **params: Any) -> None:
+        await self._guarded(name, (await self.resolve(name, params)).click(timeout=self.timeout_ms))
 
-    async def check(self, name: str, checked: bool = True) -> None:
-        await (await self.resolve(name)).set_checked(checked, timeout=self.timeout_ms)
+    async def check(self, name: str, checked: bool = True, **params: Any) -> None:
+        await self._guarded(name, (await self.resolve(name, params)).set_checked(checked, timeout=self.timeout_ms))
 
-    async def select(self, name: str, value: str) -> None:
-        await (await self.resolve(name)).select_option(value, timeout=self.timeout_ms)
+    async def select(self, name: str, value: str | None = None, *, containing: str | None = None, **params: Any) -> None:
+        """Pick an option of a `<select>` by its value or label, or the one whose text contains
+        `containing` (e.g. a provider list that shows "Name - NPI 1234567893")."""
+        target = await self.resolve(name, params)
+        if containing is not None:
+            value = await self._guarded(
+                name,
+                target.evaluate(
+                    "(el, text) => { const o = [...el.options].find(o => o.text.includes(text)); return o ? o.value : null; }",
+                    containing,
+                ),
+            )
+            if value is None:
+                raise FlowError(f"{name} offers no option containing {containing!r}")
+        await self._guarded(name, target.select_option(value, timeout=self.timeout_ms))
 
-    async def text(self, name: str) -> str:
-        return (await (await self.resolve(name)).inner_text(timeout=self.timeout_ms)).strip()
+    async def choose(self, name: str, value: str, *, option: str, **params: Any) -> None:
+        """An autocomplete combobox: type `value`, wait for the option `option` (a selector-map
+        name that may use `{value}`) to be offered, and choose it."""
+        field = await self.resolve(name, params)
+        await self._guarded(name, field.fill("", timeout=self.timeout_ms))
+        await self._guarded(name, field.press_sequentially(value, timeout=self.timeout_ms))
+        option_params = {**params, "value": value}
+        await self.wait_for_first([option], params=option_params)
+        await self.click(option, **option_params)
 
-    async def is_visible(self, name: str) -> bool:
-        return await self.element(name).first.is_visible()
+    async def text(self, name: str, **params: Any) -> str:
+        return await self._evaluate(name, reading.READ_TEXT, params)
 
-    async def wait_for_first(self, names: list[str], timeout_ms: int | None = None, *, ignore: tuple[str, ...] = ()) -> str:
+    async def is_visible(self, name: str, **params: Any) -> bool:
+        for locator in self._by_scope(name, params).values():
+            if await self._guarded(name, locator.first.is_visible()):
+                return True
+        return False
+
+    async def wait_for_first(
+        self,
+        names: list[str],
+        timeout_ms: int | None = None,
+        *,
+        ignore: tuple[str, ...] = (),
+        params: dict[str, Any] | None = None,
+    ) -> str:
         """Wait until one of `names` (or an alarm state) is visible; alarms raise their error.
 
-        The sign-in step ignores the signed-out alarms: there the sign-in form is the page.
+        Alarms are looked for on the page and in every frame the names live in (an error page or
+        the sign-in form can appear inside an iframe). The sign-in step ignores the signed-out
+        alarms: there the sign-in form is the page.
         """
         alarms = [name for name in self._alarms if name not in ignore]
-        combined = self._any_of([*alarms, *names])
+        groups: dict[Scope, list[Locator]] = {}
+        for name in names:
+            for scope, locator in self._by_scope(name, params).items():
+                groups.setdefault(scope, []).append(locator)
+        primary = list(groups)
+        scopes = list(dict.fromkeys([*primary, ()]))
+        for scope, locators in self._alarm_locators(scopes, alarms).items():
+            groups.setdefault(scope, []).extend(locators)
+        combined = {scope: _any_of(locators) for scope, locators in groups.items()}
         try:
-            await combined.first.wait_for(state="visible", timeout=timeout_ms or self.navigation_timeout_ms)
+            await self._wait_any(combined, primary, timeout_ms or self.navigation_timeout_ms)
         except Exception as error:
-            if type(error).__name__ == "TimeoutError":
+            if _is_timeout(error):
                 raise TransientError(f"timed out waiting for {' or '.join(names)}", reason="timeout") from None
-            raise
-        await self._raise_alarm_if_visible(alarms)  # first: an error page may hold an alert a flow expects
+            raise await self._refused(error, [*names, *alarms], params) from error
+        await self._raise_alarm_if_visible(scopes, alarms)  # first: an error page may hold an alert a flow expects
         if len(names) == 1:
             return names[0]
         for name in names:
-            if await self.element(name).first.is_visible():
+            if await self.is_visible(name, **(params or {})):
                 return name
         return names[0]
 
-    async def wait_for_text(self, name: str, pattern: str) -> None:
-        """Wait until `name`'s text matches `pattern` (a regex): e.g. the page number after paging."""
-        from playwright.async_api import expect
-
-        try:
-            await expect(self.element(name).first).to_have_text(re.compile(pattern), timeout=self.navigation_timeout_ms)
-        except AssertionError:
-            await self._raise_alarm_if_visible()
-            raise TransientError(f"{name} never showed {pattern!r}", reason="timeout") from None
+    async def next_page(self, next_name: str, table_name: str) -> bool:
+        """Go to the next page of results: False when `next_name` is absent or disabled (the last
+        page), else click it and wait until `table_name` shows other rows."""
+        button = self.element(next_name).first
+        if not await self._guarded(next_name, button.is_visible()):
+            return False
+        if not await self._guarded(next_name, button.evaluate(reading.IS_ENABLED)):
+            return False
+        before = await self._evaluate(table_name, reading.FINGERPRINT)
+        await self.pacer.wait()
+        await self._guarded(next_name, button.click(timeout=self.timeout_ms))
+        deadline = time.monotonic() + self.navigation_timeout_ms / 1000
+        delay = 0.05
+        while True:
+            await asyncio.sleep(delay)
+            try:
+                if await self._evaluate(table_name, reading.FINGERPRINT) != before:
+                    return True
+            except FlowError as error:  # the frame navigated under the read: read again
+                if not any(marker in error.message for marker in NAVIGATING):
+                    raise
+            if time.monotonic() > deadline:
+                await self._raise_alarm_if_visible(list(dict.fromkeys([*self._scopes(table_name), ()])))
+                raise TransientError(f"{table_name} did not change after {next_name}", reason="timeout")
+            delay = min(delay * 2, 0.4)
 
     # -- reading ----------------------------------------------------------------------------
 
-    async def read_fields(self, name: str) -> dict[str, str]:
-        """Label -> value pairs (`<dt>`/`<dd>`) inside the element `name` (one round trip)."""
-        return await self._evaluate(name, _READ_FIELDS)
+    async def read_fields(self, name: str, **params: Any) -> dict[str, str]:
+        """Label -> value pairs inside the element `name`, in any common markup (one round trip)."""
+        return await self._evaluate(name, reading.READ_FIELDS, params)
 
-    async def read_table(self, name: str) -> list[dict[str, Cell]]:
-        """Rows of the table `name`, keyed by header text (so column order does not matter)."""
-        rows = await self._evaluate(name, _READ_TABLE)
-        return [
-            {header: Cell(cell["text"], tuple(cell["items"]), tuple(cell["links"])) for header, cell in row.items()}
-            for row in rows
-        ]
+    async def read_table(self, name: str, **params: Any) -> list[dict[str, Cell]]:
+        """Rows of the table `name` (or the first table inside it), keyed by header text."""
+        return reading.table_rows(await self._evaluate(name, reading.READ_TABLE, params))
 
-    async def _evaluate(self, name: str, script: str) -> Any:
+    async def read_tabs(self, name: str, **params: Any) -> list[TabPanel]:
+        """Every tab inside `name` with its panel's fields, tables and text, hidden panels too."""
+        return reading.tab_panels(await self._evaluate(name, reading.READ_TABS, params))
+
+    async def _evaluate(self, name: str, script: str, params: dict[str, Any] | None = None) -> Any:
         """Run `script` on the element, waiting for it to be attached; once a page has shown what a
         flow waited for, this is one round trip instead of wait + probe + evaluate."""
         try:
-            return await self.element(name).first.evaluate(script, timeout=self.timeout_ms)
+            return await self.element(name, **(params or {})).first.evaluate(script, timeout=self.timeout_ms)
         except Exception as error:
-            if type(error).__name__ == "TimeoutError":
-                await self._raise_alarm_if_visible()
+            if _is_timeout(error):
+                await self._raise_alarm_if_visible(list(dict.fromkeys([*self._scopes(name), ()])))
                 raise TransientError(f"{name} did not appear", reason="timeout") from None
-            raise
+            if _playwright_error(error) and any(marker in str(error) for marker in NAVIGATING):
+                raise FlowError(f"{name}: {str(error).splitlines()[0]}") from None
+            raise await self._refused(error, [name], params) from error
 
-    def _any_of(self, names: list[str]) -> Locator:
-        combined = self.element(names[0])
-        for name in names[1:]:
-            combined = combined.or_(self.element(name))
-        return combined
+    # -- waiting and alarms -----------------------------------------------------------------
 
-    async def _wait_visible(self, name: str) -> None:
-        try:
-            await self.element(name).first.wait_for(state="visible", timeout=self.timeout_ms)
-        except Exception as error:
-            if type(error).__name__ == "TimeoutError":
-                await self._raise_alarm_if_visible()
-                raise TransientError(f"{name} did not appear", reason="timeout") from None
-            raise
-
-    async def _raise_alarm_if_visible(self, alarms: list[str] | None = None) -> None:
-        """One round trip when all is well; only a visible alarm is looked at name by name."""
-        names = self._alarms if alarms is None else alarms
-        if not names or not await self._any_of(names).first.is_visible():
+    async def _wait_any(self, combined: dict[Scope, Locator], primary: list[Scope], timeout_ms: int) -> None:
+        """Wait until one scope's locator is visible. One scope is a single driver-side wait;
+        several are waited for in slices on the main scope with a look into the others between
+        slices, so no abandoned wait keeps polling a page."""
+        if len(combined) == 1:
+            await next(iter(combined.values())).first.wait_for(state="visible", timeout=timeout_ms)
             return
+        main = next((scope for scope in primary if scope), primary[0])
+        others = [locator for scope, locator in combined.items() if scope != main]
+        deadline = time.monotonic() + timeout_ms / 1000
+        slice_ms = 250
+        while True:
+            for locator in others:
+                if await locator.first.is_visible():
+                    return
+            remaining_ms = int((deadline - time.monotonic()) * 1000)
+            if remaining_ms <= 0:
+                raise TimeoutError(f"nothing visible within {timeout_ms} ms")
+            try:
+                await combined[main].first.wait_for(state="visible", timeout=min(slice_ms, remaining_ms))
+                return
+            except Exception as error:
+                if not _is_timeout(error):
+                    raise
+            slice_ms = min(slice_ms * 2, 2000)
+
+    async def _wait_visible(self, name: str, params: dict[str, Any] | None) -> None:
+        try:
+            await self._wait_any(self._by_scope(name, params), self._scopes(name), self.timeout_ms)
+        except Exception as error:
+            if _is_timeout(error):
+                await self._raise_alarm_if_visible(list(dict.fromkeys([*self._scopes(name), ()])))
+                raise TransientError(f"{name} did not appear", reason="timeout") from None
+            raise await self._refused(error, [name], params) from error
+
+    def _alarm_locators(self, scopes: list[Scope], alarms: list[str]) -> dict[Scope, list[Locator]]:
+        """Each alarm in each scope: an alarm declared on the page is also looked for inside frames."""
+        found: dict[Scope, list[Locator]] = {}
+        for name in alarms:
+            for spec in self.selectors.specs(name):
+                targets = [spec.frame] if spec.frame else scopes
+                for scope in targets:
+                    found.setdefault(scope, []).append(spec.with_frame(scope).build(self._root(scope + spec.frame)))
+        return found
+
+    async def _raise_alarm_if_visible(self, scopes: list[Scope] | None = None, alarms: list[str] | None = None) -> None:
+        """One round trip per scope when all is well; only a visible alarm is looked at name by name."""
+        names = self._alarms if alarms is None else alarms
+        if not names:
+            return
+        for scope, locators in self._alarm_locators(scopes or [()], names).items():
+            if not await _any_of(locators).first.is_visible():
+                continue
+            for name in names:
+                for locator in self._alarm_locators([scope], [name]).get(scope, []):
+                    if await locator.first.is_visible():
+                        _raise_alarm(name)
+
+    async def _guarded(self, name: str, awaitable: Any) -> Any:
+        """Await a Playwright call about `name`; a locator the browser refuses is a ConfigError."""
+        try:
+            return await awaitable
+        except Exception as error:
+            if _playwright_error(error) and any(marker in str(error) for marker in REFUSED_LOCATOR):
+                raise self._config_error(name, error) from None
+            raise
+
+    async def _refused(self, error: Exception, names: list[str], params: dict[str, Any] | None) -> Exception:
+        """The ConfigError naming the key whose locator the browser refused, or `error` unchanged."""
+        if not (_playwright_error(error) and any(marker in str(error) for marker in REFUSED_LOCATOR)):
+            return error
         for name in names:
-            if await self.element(name).first.is_visible():
-                error_type, message = ALARMS[name]
-                if error_type is TransientError:
-                    raise TransientError(message, reason=name.removeprefix("state."))
-                if error_type is NeedsHuman:  # a CAPTCHA: more sign-ins would only make it worse
-                    raise NeedsHuman(message, stops_credential=True)
-                raise error_type(message)
+            for locator in self._by_scope(name, params).values():
+                try:
+                    await locator.count()
+                except Exception as probe:
+                    if any(marker in str(probe) for marker in REFUSED_LOCATOR):
+                        return self._config_error(name, probe)
+        return self._config_error(" or ".join(names), error)
+
+    def _config_error(self, name: str, error: Exception) -> ConfigError:
+        specs = ", ".join(spec.describe() for spec in self.selectors.specs(name)) if name in self.selectors.elements else name
+        first_line = str(error).splitlines()[0][:300]
+        return ConfigError(f"{self.selectors.path}: {name}: the browser refuses the locator ({specs}): {first_line}")
+
+
+def _any_of(locators: list[Locator]) -> Locator:
+    combined = locators[0]
+    for locator in locators[1:]:
+        combined = combined.or_(locator)
+    return combined
+
+
+def _raise_alarm(name: str) -> None:
+    error_type, message = ALARMS[name]
+    if error_type is TransientError:
+        raise TransientError(message, reason=name.removeprefix("state."))
+    if error_type is NeedsHuman:  # a CAPTCHA: more sign-ins would only make it worse
+        raise NeedsHuman(message, stops_credential=True)
+    raise error_type(message)
+
+
+def _is_timeout(error: BaseException) -> bool:
+    return type(error).__name__ == "TimeoutError"
+
+
+def _playwright_error(error: BaseException) -> bool:
+    return type(error).__module__.startswith("playwright")

@@ -1,6 +1,6 @@
 """`rpa runs export`: a run's normalized results, typed for a spreadsheet.
 
-One row per claim (or member) with the columns of `results.csv` (DESIGN.md's contract), but with
+One row per claim (or member) with the columns of `results.csv` (docs/architecture.md, "A run folder"), but with
 amounts as numbers and dates as dates, so a spreadsheet sums and sorts them. A second sheet lists
 each claim's adjustments (or each member's benefits) one per row, and a claim run adds its
 follow-up list. CSV gets the same tables as sibling files. Portal text and worklist columns are
@@ -24,12 +24,12 @@ from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.utils import get_column_letter
 
 from rpa.core.files import open_private, write_private_bytes
-from rpa.runs.followup import IN_PROCESS_DAYS, build_followup, expected_amount
 from rpa.core.models import Adjustment, Benefit, ClaimStatus, Eligibility, Task
 from rpa.core.queries import ClaimStatusQuery, EligibilityQuery, parse_date
 from rpa.core.results import Result
-from rpa.runs.store import RunStore, flatten_result, safe_cell
 from rpa.core.settings import Settings
+from rpa.runs.followup import IN_PROCESS_DAYS, build_followup, expected_amount
+from rpa.runs.store import RunStore, flatten_result, safe_cell
 
 Format = Literal["csv", "xlsx"]
 Table = tuple[list[str], list[dict[str, Any]]]
@@ -54,7 +54,7 @@ def export_run(
     as_of: date | None = None,
 ) -> list[Path]:
     """Write the run's tables as one workbook or as CSV files; returns the paths written."""
-    task = Task(store.manifest()["task"])
+    task = store.manifest().task
     results = store.results()
     main_name, detail_name = SHEETS[task]
     tables: dict[str, Table] = {main_name: result_rows(results), detail_name: detail_rows(results, task)}

@@ -31,10 +31,10 @@ import yaml
 from rpa.core.errors import ConfigError, InputError
 from rpa.core.models import Outcome, Task
 from rpa.core.queries import parse_date, parse_money
-from rpa.payers.registry import get_payer
 from rpa.core.results import Result
-from rpa.runs.store import RunStore
 from rpa.core.settings import Settings
+from rpa.payers.registry import get_payer
+from rpa.runs.store import RunStore
 
 ACTIONS_FILE = Path(__file__).with_name("followup_actions.yaml")
 FILING_WARNING_DAYS = 30
@@ -122,9 +122,8 @@ def build_followup(
     store: RunStore, settings: Settings, *, in_process_days: int = IN_PROCESS_DAYS, as_of: date | None = None
 ) -> FollowUpList:
     """The follow-up list of a claim-status run, counted as of `as_of` (default: today)."""
-    manifest = store.manifest()
-    if manifest.get("task") != Task.CLAIM_STATUS.value:
-        task = manifest.get("task")
+    task = store.manifest().task
+    if task != Task.CLAIM_STATUS:
         raise InputError(f"run {store.run_id} is not a claim-status run (task: {task}); follow-up lists are for claims")
     as_of = as_of or date.today()
     results = store.results()
@@ -145,7 +144,7 @@ def filing_limit(payer: str, settings: Settings) -> int | None:
     if configured:
         return configured
     try:
-        return get_payer(payer).filing_limit_days
+        return get_payer(payer).payer.filing_limit_days
     except ConfigError:  # a run reviewed where its payer's flow is not installed
         return None
 

@@ -70,8 +70,8 @@ def list_runs(
 
 def overview_of(store: RunStore) -> RunOverview:
     manifest = store.manifest()
-    counts = dict(manifest.get("counts") or {})
-    status = manifest.get("status", "unknown")
+    counts = dict(manifest.counts)
+    status = manifest.status.value
     if status == "running" and not store.owner_alive():
         status = "interrupted"
         counts.update(store.outcome_counts())
@@ -79,15 +79,15 @@ def overview_of(store: RunStore) -> RunOverview:
     return RunOverview(
         run_id=store.run_id,
         path=store.path,
-        started_at=manifest.get("started_at", ""),
-        task=manifest.get("task", ""),
-        command=manifest.get("command", ""),
-        payers=manifest.get("payers", []),
+        started_at=manifest.model_dump(mode="json")["started_at"],
+        task=manifest.task.value,
+        command=manifest.command,
+        payers=manifest.payers,
         items=counts.get("items", 0),
         counts=counts,
-        duration_s=manifest.get("duration_s"),
+        duration_s=manifest.duration_s,
         status=status,
-        exit_code=manifest.get("exit_code"),
+        exit_code=manifest.exit_code,
     )
 
 
@@ -102,14 +102,14 @@ def run_details(store: RunStore, *, slowest: int = 5) -> dict[str, Any]:
     rejects = store.rejects()
     return {
         "overview": overview_of(store).as_dict(),
-        "manifest": manifest,
+        "manifest": manifest.model_dump(mode="json"),
         "per_payer": per_payer(results),
         "failures_by_reason": [
             {"outcome": outcome, "kind": kind, "reason": reason, "count": count}
             for (outcome, kind, reason), count in reasons.most_common()
         ],
-        "retries": retry_stats(results, manifest.get("stats") or {}),
-        "stopped": manifest.get("stopped", []),
+        "retries": retry_stats(results, manifest.stats.as_dict()),
+        "stopped": [stop.model_dump(mode="json") for stop in manifest.stopped],
         "slowest": [_item_brief(result) for result in sorted(results, key=lambda r: r.duration_ms, reverse=True)[:slowest]],
         "rejects_by_reason": [
             {"field": field, "reason": reason, "count": count}

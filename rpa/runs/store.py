@@ -20,7 +20,6 @@ import threading
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -30,6 +29,7 @@ from rpa.core.models import Outcome, Task
 from rpa.core.queries import QUERY_TYPES
 from rpa.core.results import Result
 from rpa.core.worklist import Reject, WorkItem
+from rpa.runs.manifest import Manifest, RunStatus, utc_now
 
 MANIFEST = "manifest.json"
 ITEMS = "items.jsonl"
@@ -66,7 +66,8 @@ class RunStore:
         rejects: list[Reject],
         manifest: dict[str, Any],
     ) -> RunStore:
-        started = datetime.now(UTC)
+        """A new run folder; `manifest` holds what the run is (command, arguments, worklist, ...)."""
+        started = utc_now()
         run_id = f"{started:%Y%m%dT%H%M%SZ}-{task.value}-{secrets.token_hex(3)}"
         private_dir(Path(runs_dir))
         store = cls(private_dir(Path(runs_dir) / run_id))
@@ -78,17 +79,16 @@ class RunStore:
         store.write_rejects(rejects)
         open_private(store.path / RESULTS, "a").close()
         store.write_manifest(
-            {
-                "run_id": run_id,
-                "task": task.value,
-                "started_at": _iso(started),
-                "finished_at": None,
-                "status": "running",
-                "pid": os.getpid(),
-                "host": socket.gethostname(),
-                "counts": {"items": len(items), "rejected": len(rejects)},
+            Manifest(
+                run_id=run_id,
+                task=task,
+                started_at=started,
+                status=RunStatus.RUNNING,
+                pid=os.getpid(),
+                host=socket.gethostname(),
+                counts={"items": len(items), "rejected": len(rejects)},
                 **manifest,
-            }
+            )
         )
         return store
 
@@ -109,11 +109,11 @@ class RunStore:
 
     # -- reading ----------------------------------------------------------------------------
 
-    def manifest(self) -> dict[str, Any]:
-        return json.loads((self.path / MANIFEST).read_text())
+    def manifest(self) -> Manifest:
+        return Manifest.model_validate_json((self.path / MANIFEST).read_text())
 
     def items(self) -> list[WorkItem]:
-        task = Task(self.manifest()["task"])
+        task = self.manifest().task
         model = QUERY_TYPES[task]
         items = []
         with open(self.path / ITEMS, encoding="utf-8") as handle:
@@ -181,12 +181,12 @@ class RunStore:
     def artifacts_dir(self, item_id: str) -> Path:
         return private_dir(self.path / ARTIFACTS / item_id)
 
-    def write_manifest(self, manifest: dict[str, Any]) -> None:
-        write_private_text(self.path / MANIFEST, json.dumps(manifest, indent=2, default=str) + "\n")
+    def write_manifest(self, manifest: Manifest) -> None:
+        write_private_text(self.path / MANIFEST, manifest.model_dump_json(indent=2) + "\n")
 
-    def update_manifest(self, **fields: Any) -> dict[str, Any]:
-        manifest = self.manifest()
-        manifest.update(fields)
+    def update_manifest(self, **fields: Any) -> Manifest:
+        """The manifest with `fields` replaced, validated before it is written."""
+        manifest = Manifest.model_validate({**self.manifest().model_dump(), **fields})
         self.write_manifest(manifest)
         return manifest
 
@@ -206,7 +206,7 @@ class RunStore:
 
     def owner_alive(self) -> bool:
         """Is the process that last wrote this run (its manifest's pid) still running?"""
-        pid = self.manifest().get("pid")
+        pid = self.manifest().pid
         if not isinstance(pid, int) or pid == os.getpid():
             return False
         try:
@@ -267,7 +267,3 @@ def safe_cell(value: Any) -> Any:
 def _adjustment_text(adjustment: dict[str, Any]) -> str:
     rarc = f"/{adjustment['rarc']}" if adjustment.get("rarc") else ""
     return f"{adjustment['group']}-{adjustment['carc']}{rarc} {adjustment['amount']}"
-
-
-def _iso(moment: datetime) -> str:
-    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")

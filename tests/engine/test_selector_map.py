@@ -42,6 +42,6 @@ def test_problems_name_file_key_and_problem(tmp_path, body, problem):
 
 
 def test_every_discovered_flow_has_a_valid_map_with_the_elements_it_uses():
-    for info in discover().values():
+    for info in discover().portals.values():
         selectors = selector_map_for(info.flow)
         assert set(info.flow.required_elements) <= set(selectors.elements)

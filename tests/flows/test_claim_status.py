@@ -5,10 +5,10 @@ from __future__ import annotations
 import json
 from collections import defaultdict
 
-from rpa.engine.jobs import run_worklist
-from rpa.runs.store import RunStore
-from rpa.runs.scoring import index_truth, score
 from rpa.core.worklist import write_worklist
+from rpa.engine.jobs import run_worklist
+from rpa.runs.scoring import index_truth, score
+from rpa.runs.store import RunStore
 
 
 def claim_sample(data, per_status: int) -> list:

@@ -8,11 +8,11 @@ from collections import defaultdict
 from typer.testing import CliRunner
 
 from rpa.cli import app
+from rpa.core.worklist import write_worklist
 from rpa.engine.jobs import run_worklist
+from rpa.runs.scoring import index_truth, score
 from rpa.runs.store import RunStore
 from rpa.sandbox.data import ANCHOR
-from rpa.runs.scoring import index_truth, score
-from rpa.core.worklist import write_worklist
 
 
 def coverage_state(member, on) -> str:

@@ -7,8 +7,8 @@ import json
 from typer.testing import CliRunner
 
 from rpa.cli import app
-from rpa.engine.jobs import run_worklist
 from rpa.core.worklist import write_worklist
+from rpa.engine.jobs import run_worklist
 
 
 def check(*arguments: str) -> tuple[int, list[dict]]:
@@ -51,7 +51,7 @@ def test_a_password_the_portal_refused_is_reported_with_the_fix(sandbox, engine_
     code, reports = check()  # every known payer
 
     assert code == 1
-    by_payer = {report["payer"]: report for report in reports}
+    by_payer = {report["portal"]: report for report in reports}
     assert set(by_payer) >= {"sandbox", "sandbox_east"}
     password = findings(by_payer["sandbox_east"])["password"]
     assert not password["ok"] and "refused on" in password["detail"]

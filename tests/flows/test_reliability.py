@@ -9,11 +9,11 @@ import time
 from typer.testing import CliRunner
 
 from rpa.cli import app
-from rpa.engine.jobs import resume_run, run_worklist
-from rpa.runs.store import RunStore
-from rpa.runs.scoring import index_truth, score
 from rpa.core.settings import RetrySettings
 from rpa.core.worklist import write_worklist
+from rpa.engine.jobs import resume_run, run_worklist
+from rpa.runs.scoring import index_truth, score
+from rpa.runs.store import RunStore
 
 FAST_RETRY = RetrySettings(attempts=4, initial_s=0.05, max_s=0.5, jitter_s=0.1)
 
@@ -132,7 +132,7 @@ def test_wrong_password_is_tried_once_stops_only_that_payer_and_says_what_to_fix
     assert summary.exit_code == 3
     assert summary.counts["found"] == len(good) and summary.pending == len(bad)
     (stop,) = summary.stopped
-    assert stop.payer == "sandbox_east" and stop.kind == "authentication"
+    assert stop.portal == "sandbox_east" and stop.kind == "authentication"
     assert "sandbox_east/clinic4" in stop.message and "fix the credential" in stop.fix
     assert sandbox.stats()["sign_in"]["clinic4"] == {"password_wrong": 1}
 

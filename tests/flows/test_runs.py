@@ -13,10 +13,10 @@ from pathlib import Path
 from typer.testing import CliRunner
 
 from rpa.cli import app
-from rpa.engine.jobs import resume_run, run_worklist
-from rpa.runs.store import RunStore
-from rpa.runs.scoring import index_truth, score
 from rpa.core.worklist import write_worklist
+from rpa.engine.jobs import resume_run, run_worklist
+from rpa.runs.scoring import index_truth, score
+from rpa.runs.store import RunStore
 
 
 def wait_for_results(runs_dir: Path, count: int, process: subprocess.Popen, timeout: float = 120) -> Path:

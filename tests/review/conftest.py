@@ -26,10 +26,10 @@ from click.testing import Result
 from typer.testing import CliRunner
 
 from rpa.cli import app
-from rpa.engine.jobs import run_worklist
-from rpa.runs.store import RunStore
 from rpa.core.settings import RetrySettings, Settings
 from rpa.core.worklist import write_worklist
+from rpa.engine.jobs import run_worklist
+from rpa.runs.store import RunStore
 
 REVIEW_USER = "clinic2"
 MFA_USER = "clinic3"

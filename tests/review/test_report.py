@@ -43,7 +43,7 @@ def test_the_report_is_one_file_that_needs_no_network(review_runs, page, opened)
 
 def test_summary_cards_charts_and_per_payer_table_describe_the_run(review_runs, page, opened):
     opened(write_report(review_runs.claims))
-    counts = review_runs.claims.manifest()["counts"]
+    counts = review_runs.claims.manifest().counts
 
     assert page.locator('[data-card="Found"] .value').inner_text() == str(counts["found"])
     assert page.locator('[data-card="Rejected"] .value').inner_text() == "1"

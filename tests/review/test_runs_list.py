@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from datetime import date, timedelta
+from datetime import timedelta
 
 from .conftest import rpa
 
@@ -28,7 +28,7 @@ def test_every_run_is_listed_newest_first_with_its_outcome_counts(review_runs):
 
 
 def test_runs_are_filtered_by_status_payer_and_start_date(review_runs):
-    day = date.fromisoformat(review_runs.claims.manifest()["started_at"][:10])
+    day = review_runs.claims.manifest().started_at.date()
 
     stopped = listed(review_runs, "--status", "stopped")
     assert [run["run_id"] for run in stopped] == [review_runs.needs_human.run_id]

@@ -24,7 +24,7 @@ def test_failures_are_grouped_by_reason_with_counts_and_retries_are_counted(revi
     assert details["per_payer"]["sandbox"]["failed"] == 3 and details["per_payer"]["sandbox"]["retries"] == 3
     retries = details["retries"]
     assert retries["items_retried"] == 3 and retries["recovered"] == 0 and retries["attempts"] == {"2": 3}
-    assert retries["total"] == sum(retries["by_reason"].values()) == review_runs.failures.manifest()["stats"]["retries"] >= 3
+    assert retries["total"] == sum(retries["by_reason"].values()) == review_runs.failures.manifest().stats.retries >= 3
     assert len(details["slowest"]) == 3
     assert details["slowest"][0]["duration_ms"] >= details["slowest"][-1]["duration_ms"]
 

@@ -11,8 +11,8 @@ from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 from rpa.cli import app
-from rpa.engine.jobs import run_worklist
 from rpa.core.worklist import write_worklist
+from rpa.engine.jobs import run_worklist
 
 COLUMNS = [
     "payer",

@@ -6,8 +6,8 @@ import json
 import os
 import stat
 
-from rpa.engine.jobs import run_worklist
 from rpa.core.worklist import write_worklist
+from rpa.engine.jobs import run_worklist
 
 
 def member_rows(members) -> list[dict]:

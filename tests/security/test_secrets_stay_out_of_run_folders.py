@@ -10,11 +10,11 @@ from pathlib import Path
 
 import pyotp
 
-from rpa.engine.jobs import run_worklist
-from rpa.runs.store import RunStore
-from rpa.engine.sessions import SessionStateStore
 from rpa.core.settings import RetrySettings
 from rpa.core.worklist import write_worklist
+from rpa.engine.jobs import run_worklist
+from rpa.engine.sessions import SessionStateStore
+from rpa.runs.store import RunStore
 
 NO_RETRY = RetrySettings(attempts=1, initial_s=0, max_s=0, jitter_s=0)
 

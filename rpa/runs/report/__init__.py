@@ -20,12 +20,12 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 from markupsafe import Markup
 
 from rpa.core.files import write_private_text
-from rpa.runs.followup import IN_PROCESS_DAYS, FollowUpList, build_followup
 from rpa.core.models import Task
 from rpa.core.results import Result
+from rpa.core.settings import Settings
+from rpa.runs.followup import IN_PROCESS_DAYS, FollowUpList, build_followup
 from rpa.runs.review import UNANSWERED, run_details
 from rpa.runs.store import RunStore
-from rpa.core.settings import Settings
 
 REPORT = "report.html"
 OUTCOMES = ("found", "not_found", "needs_human", "failed", "rejected", "pending")
@@ -54,7 +54,7 @@ def render_report(
     counts["pending"] = len(store.pending())
     follow_up = (
         build_followup(store, settings, in_process_days=in_process_days, as_of=as_of)
-        if details["manifest"].get("task") == Task.CLAIM_STATUS.value
+        if details["manifest"]["task"] == Task.CLAIM_STATUS.value
         else None
     )
     environment = Environment(loader=FileSystemLoader(Path(__file__).parent), autoescape=select_autoescape(["j2"]))

@@ -1,7 +1,8 @@
-"""`rpa payers check`: is each payer ready for tonight's run, without signing in.
+"""`rpa payers check`: is each portal ready for tonight's run, without signing in.
 
-A deployment wants to know before the overnight job whether a payer's flow loads, its
-selector map is valid, credentials are configured, the portal answers, and the credential has
+A deployment wants to know before the overnight job whether a portal's flow loads, its
+selector and wording maps are valid, its credential has every field its sign-in asks for, the
+portal answers, and the credential has
 not been refused before. Signing in would answer more, but every sign-in counts against the
 account's lockout limit and may end a colleague's session, so the check never signs in: it
 reads the configuration and the state folder and sends one unauthenticated GET to the portal.
@@ -15,12 +16,12 @@ from pathlib import Path
 
 import httpx
 
-from rpa.core.credentials import Credential
+from rpa.core.credentials import Credential, env_name
 from rpa.core.errors import ConfigError
-from rpa.payers.setup import no_credentials_fix, no_url_fix, payer_credential, portal_url
-from rpa.payers.registry import discover, get_payer, selector_map_for
-from rpa.engine.sessions import SessionStateStore, read_refusal, refusal_marker
 from rpa.core.settings import Settings
+from rpa.engine.sessions import SessionStateStore, read_refusal, refusal_marker
+from rpa.payers.registry import discover, get_portal, selector_map_for, wording_maps_for
+from rpa.payers.setup import missing_fields, no_credentials_fix, no_url_fix, portal_credential, portal_url
 
 PORTAL_TIMEOUT_S = 10.0
 
@@ -34,8 +35,9 @@ class Finding:
 
 
 @dataclass
-class PayerReadiness:
-    payer: str
+class PortalReadiness:
+    portal: str
+    payers: list[str]
     findings: list[Finding] = field(default_factory=list)
 
     @property
@@ -46,48 +48,61 @@ class PayerReadiness:
         self.findings.append(Finding(check, ok, detail, fix))
 
     def as_dict(self) -> dict:
-        return {"payer": self.payer, "ready": self.ready, "findings": [asdict(f) for f in self.findings]}
+        return {"portal": self.portal, "payers": self.payers, "ready": self.ready, "findings": [asdict(f) for f in self.findings]}
 
 
-def check_payers(payer_ids: list[str], settings: Settings) -> list[PayerReadiness]:
-    """Readiness of the named payers (every known payer when none is named)."""
-    wanted = payer_ids or sorted(discover())
-    return [check_payer(payer_id, settings) for payer_id in wanted]
+def check_readiness(ids: list[str], settings: Settings) -> list[PortalReadiness]:
+    """Readiness of the portals serving the named payers or portals (every portal when none is named)."""
+    portals = list(dict.fromkeys(get_portal(identifier).portal_id for identifier in ids)) if ids else sorted(discover().portals)
+    return [check_portal(portal_id, settings) for portal_id in portals]
 
 
-def check_payer(payer_id: str, settings: Settings) -> PayerReadiness:
-    readiness = PayerReadiness(payer_id)
-    flow_type = get_payer(payer_id)  # an unknown id is a usage error naming the known ones
+def check_portal(portal_id: str, settings: Settings) -> PortalReadiness:
+    flow_type = get_portal(portal_id)  # an unknown id is a usage error naming the known ones
+    readiness = PortalReadiness(portal_id, [payer.id for payer in flow_type.payer_list()])
     try:
         selectors = selector_map_for(flow_type)
+        wording_maps_for(flow_type)
         readiness.add("selector map", True, f"{flow_type.selector_map_path()} ({len(selectors.elements)} elements)")
     except ConfigError as error:
-        readiness.add("selector map", False, error.message, "fix the selector map named above")
+        readiness.add("selector map", False, error.message, "fix the file named above")
 
     base_url = None
     try:
-        base_url = portal_url(flow_type, settings.payer(payer_id))
+        base_url = portal_url(flow_type, settings.portal(portal_id, flow_type.limits))
+    except ConfigError as error:
+        readiness.add("portal", False, error.message, "fix the setting named above")
     except Exception as error:  # a local portal that failed to start
         readiness.add("portal", False, f"could not start the portal: {error}")
     else:
         if base_url:
             _check_portal(readiness, base_url)
         else:
-            readiness.add("portal", False, "no URL configured", no_url_fix(payer_id))
+            readiness.add("portal", False, "no URL configured", no_url_fix(portal_id))
 
-    credential = payer_credential(flow_type, base_url)
+    credential = portal_credential(flow_type, base_url)
     if credential is None:
-        readiness.add("credentials", False, "none configured", no_credentials_fix(payer_id))
+        readiness.add("credentials", False, "none configured", no_credentials_fix(flow_type))
         return readiness
-    readiness.add("credentials", True, credential.label)
+    missing = missing_fields(flow_type, credential)
+    if missing:
+        names = ", ".join(env_name(portal_id, name) for name in missing)
+        readiness.add(
+            "credentials",
+            False,
+            f"{credential.label} lacks {', '.join(missing)}",
+            f"set {names} (or rpa credentials set {portal_id})",
+        )
+    else:
+        readiness.add("credentials", True, f"{credential.label} with {', '.join(flow_type.credential_fields)}")
     _check_refusal(readiness, credential, settings.state_dir)
-    stored = SessionStateStore(settings.state_dir).stored_slots(payer_id, credential.key)
+    stored = SessionStateStore(settings.state_dir).stored_slots(portal_id, credential.key)
     kept = f"{stored} signed-in session(s) kept for reuse" if stored else "none (the next run signs in)"
     readiness.add("stored sessions", True, kept)
     return readiness
 
 
-def _check_portal(readiness: PayerReadiness, base_url: str) -> None:
+def _check_portal(readiness: PortalReadiness, base_url: str) -> None:
     started = time.perf_counter()
     try:
         response = httpx.get(base_url, timeout=PORTAL_TIMEOUT_S, follow_redirects=True)
@@ -107,7 +122,7 @@ def _check_portal(readiness: PayerReadiness, base_url: str) -> None:
         readiness.add("portal", True, f"{base_url} answered HTTP {response.status_code} in {elapsed_ms} ms")
 
 
-def _check_refusal(readiness: PayerReadiness, credential: Credential, state_dir: Path) -> None:
+def _check_refusal(readiness: PortalReadiness, credential: Credential, state_dir: Path) -> None:
     try:
         refused = read_refusal(refusal_marker(state_dir, credential))
         detail = f"refused on {refused.when}: {refused.message}; runs will not try it again" if refused else None
@@ -121,5 +136,5 @@ def _check_refusal(readiness: PayerReadiness, credential: Credential, state_dir:
         False,
         detail,
         "update the credential (a changed password is tried again), or once the account is fixed: "
-        f"rpa credentials reset {credential.payer}",
+        f"rpa credentials reset {credential.portal}",
     )

@@ -1,0 +1,175 @@
+"""Reading a portal's markup in one page-side evaluation per read: label/value pairs in whatever
+markup the portal uses, tables with multi-line cells, and tabbed panels, hidden ones included.
+
+Portals print the same facts in many ways (`<dl>`, a two-column table of `<th>`/`<td>`, `<label>`
+beside a value, a pair of `<div>`s, `<strong>Status:</strong> Paid`). The scripts here read all
+of them, so a flow names a region and gets `{label: value}` back. Text of an element that is not
+rendered (a hidden tab panel) is rebuilt from its nodes with the line breaks a browser would
+draw, since `innerText` of an unrendered element loses them. Open shadow roots are walked too.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+_PRELUDE = r"""
+const BLOCK = new Set(['ADDRESS','ARTICLE','ASIDE','BLOCKQUOTE','DD','DIV','DL','DT','FIELDSET','FIGURE','FOOTER','FORM',
+  'H1','H2','H3','H4','H5','H6','HEADER','HR','LI','MAIN','NAV','OL','P','PRE','SECTION','TABLE','TBODY','THEAD','TFOOT','TR','UL']);
+const SKIP = new Set(['SCRIPT','STYLE','TEMPLATE','NOSCRIPT']);
+const clean = (text) => (text || '').split('\n').map(line => line.replace(/\s+/g, ' ').trim()).filter(Boolean).join('\n');
+const children = (node) => node.shadowRoot ? [...node.shadowRoot.childNodes, ...node.childNodes] : [...node.childNodes];
+const rawText = (node) => {
+  if (node.nodeType === 3) return node.nodeValue;
+  if (node.nodeType !== 1 || SKIP.has(node.tagName)) return '';
+  if (node.tagName === 'BR') return '\n';
+  if (node.getClientRects().length) return node.innerText;
+  const inner = children(node).map(rawText).join('');
+  if (node.tagName === 'TD' || node.tagName === 'TH') return inner + '\t';
+  return BLOCK.has(node.tagName) ? '\n' + inner + '\n' : inner;
+};
+const textOf = (el) => el ? clean(rawText(el)) : '';
+const valueOf = (el) => {
+  if (!el) return '';
+  if (el.tagName === 'SELECT') return el.selectedIndex >= 0 ? clean(el.options[el.selectedIndex].text) : '';
+  if (el.tagName === 'INPUT' || el.tagName === 'TEXTAREA') {
+    if (el.type === 'checkbox' || el.type === 'radio') return el.checked ? 'Yes' : 'No';
+    return clean(el.value);
+  }
+  return textOf(el);
+};
+const all = (root, selector) => {
+  const found = [...root.querySelectorAll(selector)];
+  for (const host of root.querySelectorAll('*')) if (host.shadowRoot) found.push(...all(host.shadowRoot, selector));
+  return found;
+};
+const LABELISH = /(^|[-_ ])(label|key|term|name|title|caption|heading)([-_ ]|$)/i;
+const readFields = (root) => {
+  const fields = {};
+  const put = (label, value) => {
+    const key = clean(label).replace(/\s*:\s*$/, '').trim();
+    if (key && !(key in fields)) fields[key] = value;
+  };
+  for (const dt of all(root, 'dt')) {
+    let dd = dt.nextElementSibling;
+    while (dd && dd.tagName !== 'DD') dd = dd.nextElementSibling;
+    if (dd) put(textOf(dt), textOf(dd));
+  }
+  for (const th of all(root, 'tr > th')) {
+    const td = th.nextElementSibling;
+    if (td && td.tagName === 'TD' && !th.closest('thead')) put(textOf(th), textOf(td));
+  }
+  for (const label of all(root, 'label')) {
+    const value = byId(label, label.htmlFor) || label.nextElementSibling;
+    if (value && value !== label) put(textOf(label), valueOf(value));
+  }
+  for (const element of all(root, '*')) {
+    const kids = [...element.children];
+    if (kids.length !== 2 || ['TR', 'DL', 'UL', 'OL', 'SELECT', 'TABLE', 'THEAD', 'TBODY'].includes(element.tagName)) continue;
+    const [first, second] = kids;
+    if (['DT', 'DD', 'TH', 'TD', 'LABEL', 'LI', 'INPUT', 'SELECT', 'BUTTON'].includes(first.tagName)) continue;
+    if (kids.some(kid => kid.querySelector('dt, dd, th, td, label, table, section, li, div div'))) continue;
+    const firstText = textOf(first);
+    if (!firstText || firstText.includes('\n')) continue;
+    if (LABELISH.test(first.className || '') || /:\s*$/.test(firstText) || first.tagName === 'STRONG' || first.tagName === 'B') {
+      put(firstText, textOf(second));
+    }
+  }
+  for (const strong of all(root, 'strong, b')) {
+    const label = textOf(strong);
+    const parent = strong.parentElement;
+    if (!/:\s*$/.test(label) || !parent || parent.children.length !== 1) continue;
+    const whole = textOf(parent);
+    if (whole.startsWith(label)) put(label, clean(whole.slice(label.length)));
+  }
+  return fields;
+};
+const cellOf = (cell) => {
+  const text = textOf(cell);
+  return {
+    text,
+    lines: text.split('\n').filter(Boolean),
+    items: [...cell.querySelectorAll('li')].map(textOf),
+    links: [...cell.querySelectorAll('a[href]')].map(a => a.getAttribute('href')),
+  };
+};
+const readTable = (table) => {
+  let headerCells = [...table.querySelectorAll(':scope > thead > tr > th, :scope > thead > tr > td')];
+  let bodyRows = [...table.querySelectorAll(':scope > tbody > tr, :scope > tr')];
+  if (!headerCells.length) {
+    const rows = [...table.querySelectorAll('tr')];
+    headerCells = rows.length ? [...rows[0].children] : [];
+    bodyRows = rows.slice(1);
+  }
+  const headers = headerCells.map(cell => textOf(cell).replace(/\n/g, ' '));
+  return bodyRows.filter(tr => tr.children.length > 1 || headers.length <= 1).map(tr => {
+    const row = {};
+    [...tr.children].forEach((cell, index) => { row[headers[index] || ('column ' + index)] = cellOf(cell); });
+    return row;
+  });
+};
+const byId = (node, id) => {
+  const scope = node.getRootNode();
+  return id && scope.getElementById ? scope.getElementById(id) : null;
+};
+const tableIn = (root) => root.tagName === 'TABLE' ? root : (all(root, 'table')[0] || null);
+"""
+
+READ_FIELDS = f"(root) => {{ {_PRELUDE} return readFields(root); }}"
+READ_TABLE = f"(root) => {{ {_PRELUDE} const table = tableIn(root); return table ? readTable(table) : []; }}"
+READ_TEXT = f"(root) => {{ {_PRELUDE} return textOf(root); }}"
+READ_TABS = f"""(root) => {{ {_PRELUDE}
+  const document_ = root.ownerDocument;
+  let tabs = all(root, '[role=tab]');
+  if (!tabs.length) tabs = all(document_, '[role=tab]');
+  return tabs.map(tab => {{
+    const id = tab.getAttribute('aria-controls');
+    let panel = byId(tab, id);
+    if (!panel && tab.id) {{
+      panel = all(document_, '[role=tabpanel]').find(p => p.getAttribute('aria-labelledby') === tab.id) || null;
+    }}
+    return {{
+      tab: textOf(tab),
+      selected: tab.getAttribute('aria-selected') === 'true',
+      fields: panel ? readFields(panel) : {{}},
+      tables: panel ? all(panel, 'table').map(readTable) : [],
+      text: panel ? textOf(panel) : '',
+    }};
+  }});
+}}"""
+FINGERPRINT = f"(root) => {{ {_PRELUDE} return textOf(root).slice(0, 2000); }}"
+IS_ENABLED = """(el) => !(el.disabled || el.getAttribute('aria-disabled') === 'true'
+  || /(^|\\s)disabled(\\s|$)/.test(el.className || ''))"""
+
+
+@dataclass(frozen=True)
+class Cell:
+    """One table cell: its text (lines joined by newlines), its lines, list items and links."""
+
+    text: str
+    lines: tuple[str, ...] = ()
+    items: tuple[str, ...] = ()
+    links: tuple[str, ...] = ()
+
+    @classmethod
+    def from_json(cls, cell: dict) -> Cell:
+        return cls(cell["text"], tuple(cell["lines"]), tuple(cell["items"]), tuple(cell["links"]))
+
+
+@dataclass(frozen=True)
+class TabPanel:
+    tab: str
+    selected: bool
+    fields: dict[str, str]
+    tables: list[list[dict[str, Cell]]]
+    text: str
+
+
+def table_rows(rows: list[dict]) -> list[dict[str, Cell]]:
+    return [{header: Cell.from_json(cell) for header, cell in row.items()} for row in rows]
+
+
+def tab_panels(panels: list[dict]) -> list[TabPanel]:
+    return [
+        TabPanel(panel["tab"], panel["selected"], panel["fields"], [table_rows(rows) for rows in panel["tables"]], panel["text"])
+        for panel in panels
+    ]

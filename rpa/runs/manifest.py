@@ -1,0 +1,144 @@
+"""The run's manifest (`manifest.json`): the contract `runs show`, the report and `--resume` read.
+
+One typed model, written in one place (`RunStore`), so every reader sees the same fields with
+the same meaning: what was run and how, its status and exit code, the counts, every stop with
+its fix, the engine's counters, and each resume with the arguments it ran with.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from enum import StrEnum
+from typing import Annotated, Any
+
+from pydantic import BaseModel, ConfigDict, Field, PlainSerializer, model_validator
+
+from rpa.core.models import Task
+
+UtcTime = Annotated[
+    datetime, PlainSerializer(lambda moment: moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"), return_type=str)
+]
+
+
+def utc_now() -> datetime:
+    return datetime.now(UTC).replace(microsecond=0)
+
+
+class RunStatus(StrEnum):
+    RUNNING = "running"
+    COMPLETED = "completed"
+    STOPPED = "stopped"
+    """A portal stopped (authentication, CAPTCHA, down, configuration): items left pending."""
+    INTERRUPTED = "interrupted"
+    REJECTED = "rejected"
+    """No row of the worklist was usable; nothing was looked up."""
+
+
+class StopKind(StrEnum):
+    AUTHENTICATION = "authentication"
+    NEEDS_HUMAN = "needs_human"
+    PORTAL_DOWN = "portal_down"
+    SIGN_IN_STORM = "sign_in_storm"
+    CONFIG = "config"
+
+
+class PortalStop(BaseModel):
+    """A portal that stopped before its items were done: its items stay pending for `--resume`."""
+
+    model_config = ConfigDict(extra="ignore")
+
+    portal: str
+    payers: list[str] = Field(default_factory=list)
+    kind: StopKind
+    message: str
+    fix: str
+
+    @model_validator(mode="before")
+    @classmethod
+    def _from_payer_stop(cls, data: Any) -> Any:
+        """Manifests written before portals were a noun named the stop's payer alone."""
+        if isinstance(data, dict) and "portal" not in data and "payer" in data:
+            return {**data, "portal": data["payer"], "payers": [data["payer"]]}
+        return data
+
+
+class WorklistInfo(BaseModel):
+    path: str | None = None
+    digest: str | None = None
+    encoding: str | None = None
+    rows: int = 0
+
+
+class ResumeRecord(BaseModel):
+    model_config = ConfigDict(extra="allow")
+
+    started_at: UtcTime
+    pending: int
+    arguments: dict[str, Any] = Field(default_factory=dict)
+
+
+class RunStats(BaseModel):
+    """The engine's counters, in Scrapy's `retry/reason_count` spirit; summed over resumes."""
+
+    model_config = ConfigDict(extra="allow")
+
+    retries_by_reason: dict[str, int] = Field(default_factory=dict)
+    sign_in_attempts: dict[str, int] = Field(default_factory=dict)
+    session_renewals: int = 0
+    api_fallbacks: int = 0
+    circuit_opened: list[str] = Field(default_factory=list)
+    browser_launches: int = 0
+    dialogs: dict[str, int] = Field(default_factory=dict)
+    """JavaScript dialogs answered, by `<type>/<answer>`."""
+
+    @property
+    def retries(self) -> int:
+        return sum(self.retries_by_reason.values())
+
+    def count(self, table: str, key: str) -> None:
+        counts = getattr(self, table)
+        counts[key] = counts.get(key, 0) + 1
+
+    def plus(self, other: RunStats) -> RunStats:
+        """These counters and `other`'s together (a resumed run reports its whole history)."""
+
+        def summed(a: dict[str, int], b: dict[str, int]) -> dict[str, int]:
+            return {key: a.get(key, 0) + b.get(key, 0) for key in {**a, **b}}
+
+        return RunStats(
+            retries_by_reason=summed(self.retries_by_reason, other.retries_by_reason),
+            sign_in_attempts=summed(self.sign_in_attempts, other.sign_in_attempts),
+            session_renewals=self.session_renewals + other.session_renewals,
+            api_fallbacks=self.api_fallbacks + other.api_fallbacks,
+            circuit_opened=[*self.circuit_opened, *other.circuit_opened],
+            browser_launches=self.browser_launches + other.browser_launches,
+            dialogs=summed(self.dialogs, other.dialogs),
+        )
+
+    def as_dict(self) -> dict[str, Any]:
+        return {**self.model_dump(mode="json"), "retries": self.retries}
+
+
+class Manifest(BaseModel):
+    model_config = ConfigDict(extra="allow")
+
+    run_id: str
+    task: Task
+    started_at: UtcTime
+    finished_at: UtcTime | None = None
+    status: RunStatus = RunStatus.RUNNING
+    pid: int | None = None
+    host: str | None = None
+    command: str = "run"
+    arguments: dict[str, Any] = Field(default_factory=dict)
+    worklist: WorklistInfo | None = None
+    payers: list[str] = Field(default_factory=list)
+    portals: list[str] = Field(default_factory=list)
+    versions: dict[str, str] = Field(default_factory=dict)
+    settings: dict[str, Any] = Field(default_factory=dict)
+    resumes: list[ResumeRecord] = Field(default_factory=list)
+    counts: dict[str, int] = Field(default_factory=dict)
+    stopped: list[PortalStop] = Field(default_factory=list)
+    stats: RunStats = Field(default_factory=RunStats)
+    duration_s: float | None = None
+    exit_code: int | None = None
