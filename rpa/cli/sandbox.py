@@ -1,4 +1,8 @@
-"""`rpa sandbox`: serve the local sandbox portal, list its users, export its ground truth, unlock."""
+"""`rpa sandbox`: serve a local sandbox portal, list its users, export its ground truth, unlock.
+
+`--portal` picks the portal: `sandbox` (the payer's own site, the default) or `clearinghouse`
+(the multi-payer portal); see docs/sandbox-portal.md and docs/sandbox-clearinghouse.md.
+"""
 
 from __future__ import annotations
 
@@ -14,9 +18,16 @@ import typer
 
 app = typer.Typer(help="The local sandbox payer portal: serve it, list its users, export its ground truth.", no_args_is_help=True)
 
+
+class PortalName(StrEnum):
+    sandbox = "sandbox"
+    clearinghouse = "clearinghouse"
+
+
+Portal = Annotated[PortalName, typer.Option(help="Which sandbox portal.")]
 Seed = Annotated[int, typer.Option(help="Seed the portal's data is generated from.")]
-Members = Annotated[int, typer.Option(help="How many members to generate.")]
-Claims = Annotated[int, typer.Option(help="How many claims to generate.")]
+Members = Annotated[int | None, typer.Option(help="How many members to generate (default: 500 sandbox, 600 clearinghouse).")]
+Claims = Annotated[int | None, typer.Option(help="How many claims to generate (default: 5000 sandbox, 4000 clearinghouse).")]
 
 
 class UI(StrEnum):
@@ -33,16 +44,17 @@ class TruthFormat(StrEnum):
 def serve(
     host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="Port to listen on; 0 picks a free one.")] = 0,
+    portal: Portal = PortalName.sandbox,
     seed: Seed = 7,
-    members: Members = 500,
-    claims: Claims = 5000,
+    members: Members = None,
+    claims: Claims = None,
     latency_ms: Annotated[int | None, typer.Option(help="Added to every request, in ms.")] = None,
     jitter_ms: Annotated[int | None, typer.Option(help="Up to this much more latency, at random.")] = None,
     error_rate: Annotated[float | None, typer.Option(help="Share of page and API requests answering 500/503.")] = None,
     maintenance: Annotated[
         bool | None, typer.Option("--maintenance/--no-maintenance", help="Answer every page with the maintenance page.")
     ] = None,
-    spinner_ms: Annotated[int | None, typer.Option(help="How long results pages show their spinner.")] = None,
+    spinner_ms: Annotated[int | None, typer.Option(help="How long results pages show their spinner (sandbox).")] = None,
     modal_rate: Annotated[float | None, typer.Option(help="Share of signed-in pages opening a survey or announcement.")] = None,
     captcha_after: Annotated[
         int | None, typer.Option(help="CAPTCHA after this many sign-ins per user in 10 minutes (0: never).")
@@ -50,17 +62,24 @@ def serve(
     session_idle_s: Annotated[float | None, typer.Option(help="Idle timeout of a session, in seconds.")] = None,
     session_max_s: Annotated[float | None, typer.Option(help="Absolute lifetime of a session, in seconds.")] = None,
     max_sessions: Annotated[int | None, typer.Option(help="Concurrent sessions per user; a new sign-in ends the oldest.")] = None,
-    ui: Annotated[UI | None, typer.Option(help="UI variant.")] = None,
+    ui: Annotated[UI | None, typer.Option(help="UI variant (sandbox).")] = None,
+    session_warning_s: Annotated[
+        float | None, typer.Option(help="Idle seconds in a window before its session-timeout warning (clearinghouse).")
+    ] = None,
+    session_warning_grace_s: Annotated[
+        float | None, typer.Option(help="Seconds to answer the warning with OK before the session ends (clearinghouse).")
+    ] = None,
 ) -> None:
     """Serve the portal until interrupted; prints its URL as the first line."""
     from pydantic import ValidationError
 
     from rpa.sandbox.client import announced
+    from rpa.sandbox.portals import portal_kind
     from rpa.sandbox.server import SandboxServer
-    from rpa.sandbox.settings import Settings
 
+    kind = portal_kind(portal.value)
     try:
-        settings = Settings.from_env(
+        settings = kind.settings_type.from_env(
             latency_ms=latency_ms,
             jitter_ms=jitter_ms,
             error_rate=error_rate,
@@ -72,64 +91,81 @@ def serve(
             session_max_s=session_max_s,
             max_sessions=max_sessions,
             ui=ui.value if ui else None,
+            session_warning_s=session_warning_s,
+            session_warning_grace_s=session_warning_grace_s,
         )
     except ValidationError as invalid:
-        raise typer.BadParameter(invalid.errors()[0]["msg"] + f" ({invalid.errors()[0]['loc'][0]})") from None
-    server = SandboxServer(seed, members, claims, host=host, port=port, settings=settings)
+        problem = invalid.errors()[0]
+        option = "--" + str(problem["loc"][0]).replace("_", "-")
+        if problem["type"] == "extra_forbidden":
+            raise typer.BadParameter(f"{option} is not a setting of the {kind.name} portal") from None
+        raise typer.BadParameter(f"{problem['msg']} ({option})") from None
+    server = SandboxServer(seed, members, claims, host=host, port=port, settings=settings, portal=kind.name)
     url = server.bind()
-    with announced(url) as state_file:
+    with announced(url, kind.name) as state_file:
         typer.echo(url)
-        typer.echo(f"Sandbox portal at {url} (seed {seed}); sign-in details: rpa sandbox users. State: {state_file}", err=True)
+        typer.echo(
+            f"{kind.title} at {url} (seed {seed}); sign-in details: rpa sandbox users --portal {kind.name}. State: {state_file}",
+            err=True,
+        )
         server.serve_forever()
 
 
 @app.command()
 def users(
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON for programs.")] = False,
+    portal: Portal = PortalName.sandbox,
     seed: Seed = 7,
 ) -> None:
-    """The seeded users with their passwords and TOTP secrets (a sandbox has no secrets worth keeping)."""
+    """The seeded users with their passwords, TOTP secrets and (clearinghouse) security answers;
+    a sandbox has no secrets worth keeping."""
     import pyotp
     from rich.console import Console
     from rich.table import Table
 
-    from rpa.sandbox.auth import seeded_users
+    from rpa.sandbox.portals import portal_kind
 
-    seeded = seeded_users(seed)
+    kind = portal_kind(portal.value)
+    seeded = [user.as_dict() for user in kind.seeded_users(seed)]
     if as_json:
-        typer.echo(json.dumps([user.as_dict() for user in seeded], indent=2))
+        typer.echo(json.dumps(seeded, indent=2))
         return
-    table = Table(title=f"Sandbox portal users (seed {seed})")
-    for column in ("Username", "Password", "TOTP secret", "Current code"):
-        table.add_column(column, overflow="fold")
+    columns = {"username": "Username", "password": "Password", "totp_secret": "TOTP secret"}
+    if any("security_answer" in user for user in seeded):
+        columns["security_answer"] = "Security answer"
+    table = Table(title=f"{kind.title} users (seed {seed})")
+    for heading in (*columns.values(), "Current code"):
+        table.add_column(heading, overflow="fold")
     for user in seeded:
-        table.add_row(user.username, user.password, user.totp_secret, pyotp.TOTP(user.totp_secret).now())
+        table.add_row(*(user[key] for key in columns), pyotp.TOTP(user["totp_secret"]).now())
     Console().print(table)
 
 
 @app.command()
 def truth(
     format: Annotated[TruthFormat, typer.Option("--format", help="JSON lines, or one JSON array.")] = TruthFormat.jsonl,
+    portal: Portal = PortalName.sandbox,
     seed: Seed = 7,
-    members: Members = 500,
-    claims: Claims = 5000,
+    members: Members = None,
+    claims: Claims = None,
     date: Annotated[str | None, typer.Option(help="Date of service for eligibility (default today).")] = None,
     service_type: Annotated[str, typer.Option(help="Service type code for eligibility.")] = "30",
     output: Annotated[Path | None, typer.Option(help="Write here instead of standard output.")] = None,
 ) -> None:
     """The answer a correct lookup returns for every claim, then every member."""
-    from rpa.sandbox.data import generate
+    from rpa.sandbox.portals import portal_kind
     from rpa.sandbox.search import parse_date
-    from rpa.sandbox.truth import truth_records, write_truth
-    from rpa.sandbox.wording import SERVICE_TYPES
+    from rpa.sandbox.truth import write_truth
 
+    kind = portal_kind(portal.value)
     try:
         on_date = parse_date(date) if date else None
     except ValueError:
         raise typer.BadParameter("use YYYY-MM-DD or MM/DD/YYYY", param_hint="--date") from None
-    if service_type not in SERVICE_TYPES:
-        raise typer.BadParameter(f"one of {', '.join(SERVICE_TYPES)}", param_hint="--service-type")
-    records = truth_records(generate(seed, members, claims), on_date=on_date, service_type=service_type)
+    if service_type not in kind.service_types:
+        raise typer.BadParameter(f"one of {', '.join(kind.service_types)}", param_hint="--service-type")
+    data = kind.generate(seed, kind.members if members is None else members, kind.claims if claims is None else claims)
+    records = kind.truth_records(data, on_date=on_date, service_type=service_type)
     if output is None:
         write_truth(records, sys.stdout, format.value)
         return
@@ -140,16 +176,21 @@ def truth(
 @app.command()
 def unlock(
     username: Annotated[str, typer.Argument(help="The locked user.")],
-    url: Annotated[str | None, typer.Option(help="The sandbox's URL (default: $RPA_SANDBOX_URL, else the running one).")] = None,
+    portal: Portal = PortalName.sandbox,
+    url: Annotated[
+        str | None,
+        typer.Option(help="The portal's URL (default: $RPA_SANDBOX_URL or $RPA_CLEARINGHOUSE_URL, else the running one)."),
+    ] = None,
 ) -> None:
-    """Unlock a user locked out after failed sign-ins, on a running sandbox."""
+    """Unlock a user locked out after failed sign-ins (or security answers), on a running portal."""
     import httpx
 
     from rpa.sandbox.client import SandboxAdmin, running_sandbox_url
 
-    target = running_sandbox_url(url)
+    target = running_sandbox_url(url, portal.value)
     if target is None:
-        typer.echo("No running sandbox found: start one with `rpa sandbox serve`, or pass --url.", err=True)
+        hint = "" if portal is PortalName.sandbox else f" --portal {portal.value}"
+        typer.echo(f"No running sandbox found: start one with `rpa sandbox serve{hint}`, or pass --url.", err=True)
         raise typer.Exit(2)
     admin = SandboxAdmin(target)
     try:

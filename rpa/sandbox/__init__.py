@@ -1,6 +1,9 @@
-"""The sandbox payer portal: a local, seeded provider portal for the demo, tests and benchmarks.
+"""The sandbox payer portals: local, seeded provider portals for the demo, tests and benchmarks.
 
-See docs/sandbox-portal.md for the contract its pages, JSON and ground truth keep.
+The first portal (a payer's own site) lives here; see docs/sandbox-portal.md for the contract
+its pages, JSON and ground truth keep. The multi-payer clearinghouse lives in `clearinghouse/`
+(docs/sandbox-clearinghouse.md); `portals.py` names both, and the modules they share (accounts,
+sessions, settings, obstacles, admin, CAPTCHA, claim maker, plans) serve either.
 """
 
 from rpa.sandbox.client import SandboxAdmin

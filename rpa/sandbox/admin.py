@@ -1,4 +1,6 @@
-"""Admin endpoints under /__sandbox for tests, benchmarks and `rpa sandbox`: loopback callers only."""
+"""Admin endpoints under /__sandbox for tests, benchmarks and `rpa sandbox`: loopback callers only.
+
+Every sandbox portal mounts these; they read only what `PortalState` offers."""
 
 from __future__ import annotations
 
@@ -12,10 +14,8 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from rpa.sandbox.clock import now
-from rpa.sandbox.render import state_of
 from rpa.sandbox.search import parse_date
-from rpa.sandbox.truth import truth_records
-from rpa.sandbox.wording import SERVICE_TYPES
+from rpa.sandbox.state import portal_state
 
 LOOPBACK = {"127.0.0.1", "::1", "localhost"}
 
@@ -32,13 +32,13 @@ def loopback_only(endpoint: Callable[[Request], Awaitable[Response]]) -> Callabl
 
 @loopback_only
 async def get_settings(request: Request) -> Response:
-    return JSONResponse(state_of(request).settings.model_dump())
+    return JSONResponse(portal_state(request).settings.model_dump())
 
 
 @loopback_only
 async def set_settings(request: Request) -> Response:
     """The named settings; every other one back to its start-up value (`{}` resets all)."""
-    state = state_of(request)
+    state = portal_state(request)
     try:
         changes = await request.json() if await request.body() else {}
         if not isinstance(changes, dict):
@@ -54,22 +54,18 @@ async def set_settings(request: Request) -> Response:
 
 @loopback_only
 async def health(request: Request) -> Response:
-    state = state_of(request)
-    data = state.data
-    return JSONResponse(
-        {"status": "ok", "seed": data.seed, "members": len(data.members), "claims": len(data.claims), "ui": state.settings.ui}
-    )
+    return JSONResponse(portal_state(request).health())
 
 
 @loopback_only
 async def users(request: Request) -> Response:
-    return JSONResponse([user.as_dict() for user in state_of(request).users])
+    return JSONResponse([user.as_dict() for user in portal_state(request).users])
 
 
 @loopback_only
 async def unlock(request: Request) -> Response:
     username = (await _json_body(request)).get("username", "")
-    if not state_of(request).accounts.unlock(username):
+    if not portal_state(request).accounts.unlock(username):
         return JSONResponse({"error": "unknown_user", "message": f"No user named {username!r}."}, 404)
     return JSONResponse({"username": username, "unlocked": True})
 
@@ -77,18 +73,18 @@ async def unlock(request: Request) -> Response:
 @loopback_only
 async def expire_sessions(request: Request) -> Response:
     username = (await _json_body(request)).get("username")
-    return JSONResponse({"expired": state_of(request).sessions.expire(username)})
+    return JSONResponse({"expired": portal_state(request).sessions.expire(username)})
 
 
 @loopback_only
 async def reset(request: Request) -> Response:
-    state_of(request).reset()
+    portal_state(request).reset()
     return JSONResponse({"reset": True})
 
 
 @loopback_only
 async def stats(request: Request) -> Response:
-    return JSONResponse(state_of(request).stats_report(now()))
+    return JSONResponse(portal_state(request).stats_report(now()))
 
 
 @loopback_only
@@ -101,9 +97,10 @@ async def truth(request: Request) -> Response:
         on_date = parse_date(params["date"]) if params.get("date") else None
     except ValueError:
         return JSONResponse({"error": "validation", "message": "date must be YYYY-MM-DD or MM/DD/YYYY."}, 400)
-    if kind not in (None, "claims", "eligibility") or service_type not in SERVICE_TYPES:
+    state = portal_state(request)
+    if kind not in (None, "claims", "eligibility") or service_type not in state.service_types:
         return JSONResponse({"error": "validation", "message": "kind is claims or eligibility; service_type a code."}, 400)
-    records = truth_records(state_of(request).data, kind, on_date, service_type)
+    records = state.truth_records(kind, on_date, service_type)
     return Response("".join(json.dumps(record) + "\n" for record in records), media_type="application/x-ndjson")
 
 

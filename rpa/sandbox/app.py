@@ -18,7 +18,7 @@ from rpa.sandbox.obstacles import Obstacles, request_kind
 from rpa.sandbox.records import PortalData
 from rpa.sandbox.render import STATIC_DIR, status_page
 from rpa.sandbox.settings import Settings
-from rpa.sandbox.state import PortalState
+from rpa.sandbox.state import SandboxState
 from rpa.sandbox.wording import Text
 
 STATIC_MAX_AGE_S = 3600
@@ -27,7 +27,7 @@ STATIC_MAX_AGE_S = 3600
 def create_app(data: PortalData | None = None, settings: Settings | None = None) -> Starlette:
     """The portal for `data` (default: seed 7's) with `settings` as its start-up settings."""
     data = data or generate()
-    state = PortalState(data, seeded_users(data.seed), settings or Settings())
+    state = SandboxState(data, seeded_users(data.seed), settings or Settings())
     app = Starlette(
         routes=[
             *signin.ROUTES,
@@ -36,7 +36,7 @@ def create_app(data: PortalData | None = None, settings: Settings | None = None)
             *admin.ROUTES,
             Mount("/static", app=StaticFiles(directory=STATIC_DIR), name="static"),
         ],
-        middleware=[Middleware(CacheHeaders), Middleware(Obstacles, state=state)],
+        middleware=[Middleware(CacheHeaders), Middleware(Obstacles, state=state, pages=SandboxErrorPages())],
         exception_handlers={HTTPException: _http_error},
     )
     app.state.portal = state
@@ -62,6 +62,22 @@ class CacheHeaders:
             await send(message)
 
         await self.app(scope, receive, send_with_cache_control)
+
+
+class SandboxErrorPages:
+    """Maintenance and injected failures: the portal's status page, or its API's JSON error."""
+
+    def maintenance(self, scope: Scope, kind: str, headers: dict[str, str]) -> Response:
+        if kind == "api":
+            return api.error(503, "maintenance", Text.MAINTENANCE_BODY, headers)
+        return status_page(Request(scope), 503, Text.MAINTENANCE_HEADING, Text.MAINTENANCE_BODY, headers)
+
+    def failure(self, scope: Scope, kind: str, status: int) -> Response:
+        if kind == "api":
+            return api.error(status, "server_error" if status == 500 else "unavailable", Text.API_FAILED)
+        if status == 500:
+            return status_page(Request(scope), 500, Text.ERROR_HEADING, Text.ERROR_BODY)
+        return status_page(Request(scope), 503, Text.UNAVAILABLE_HEADING, Text.UNAVAILABLE_BODY)
 
 
 async def _http_error(request: Request, exc: HTTPException) -> Response:

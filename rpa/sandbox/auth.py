@@ -60,6 +60,8 @@ def seeded_users(seed: int) -> tuple[User, ...]:
 
 
 class PasswordCheck(Enum):
+    """How checking a secret went: a password, or any other secret a portal counts failures of."""
+
     ACCEPTED = "accepted"
     WRONG = "wrong"
     LOCKED = "locked"
@@ -87,8 +89,12 @@ class Accounts:
             self.failures.pop(username, None)
             self.accepted[username].append(now)
             return PasswordCheck.ACCEPTED
-        self.failures[username] += 1
-        if self.failures[username] >= MAX_PASSWORD_FAILURES:
+        return self.count_failure(self.failures, username)
+
+    def count_failure(self, failures: dict[str, int], username: str) -> PasswordCheck:
+        """One more failure in `failures`; the limit-th locks the account."""
+        failures[username] += 1
+        if failures[username] >= MAX_PASSWORD_FAILURES:
             self.locked.add(username)
             return PasswordCheck.LOCKED
         return PasswordCheck.WRONG
@@ -145,12 +151,15 @@ class PendingSignIn:
 
 
 class PendingSignIns:
+    record_type: type[PendingSignIn] = PendingSignIn
+    """What a portal keeps between its sign-in steps."""
+
     def __init__(self) -> None:
         self._pending: dict[str, PendingSignIn] = {}
 
     def start(self, username: str, next_path: str, now: datetime) -> tuple[str, PendingSignIn]:
         token = secrets.token_urlsafe(24)
-        pending = PendingSignIn(username, next_path, now + PENDING_LIFETIME)
+        pending = self.record_type(username, next_path, now + PENDING_LIFETIME)
         self._pending[token] = pending
         return token, pending
 

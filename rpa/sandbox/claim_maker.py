@@ -138,7 +138,7 @@ class ClaimMaker:
         processed = None
         if timing.processed_after:
             processed = min(received + timedelta(days=rng.randint(*timing.processed_after)), self.anchor - timedelta(days=7))
-        provider = rng.choice(self.providers)
+        provider = self.provider_for(member)
         lines = self._lines(status, member, provider, start, end, line_count, denial)
         payment = self._payment(provider, processed) if status in _PAID else None
         details = _STATUS_DETAILS.get(status)
@@ -156,6 +156,11 @@ class ClaimMaker:
             lines=lines,
             payment=payment,
         )
+
+    def provider_for(self, member: Member) -> Provider:
+        """The practice billing a claim for `member`: any of them here; a portal whose patients
+        keep to their own doctors overrides this."""
+        return self.rng.choice(self.providers)
 
     def _place(self, days_ago: tuple[int, int], span: int, eligible: Callable[[Member], bool]) -> tuple[Member, date]:
         """A member and a first service day: covered, born, and free for the whole span."""

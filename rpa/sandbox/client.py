@@ -12,9 +12,9 @@ from typing import Any
 
 import httpx
 
-URL_ENV = "RPA_SANDBOX_URL"
+from rpa.sandbox.portals import DEFAULT_PORTAL, portal_kind
+
 STATE_DIR_ENV = "RPA_STATE_DIR"
-STATE_FILE = "sandbox.json"
 
 
 class SandboxAdmin:
@@ -42,7 +42,8 @@ class SandboxAdmin:
         return self._call("GET", "/users")
 
     def user(self, username: str) -> dict:
-        """One user's username, password, totp_secret and display_name; KeyError when unknown."""
+        """One user's sign-in details as the portal lists them (username, password, totp_secret,
+        display_name, and for the clearinghouse its security question and answer); KeyError when unknown."""
         for user in self.users():
             if user["username"] == username:
                 return user
@@ -81,22 +82,24 @@ def state_dir() -> Path:
     return Path(os.environ.get(STATE_DIR_ENV) or Path.home() / ".local" / "state" / "rpa")
 
 
-def running_sandbox_url(url: str | None = None) -> str | None:
-    """The sandbox to talk to: `url`, else $RPA_SANDBOX_URL, else the state file `serve` wrote."""
-    if url or os.environ.get(URL_ENV):
-        return url or os.environ[URL_ENV]
+def running_sandbox_url(url: str | None = None, portal: str = DEFAULT_PORTAL) -> str | None:
+    """The portal to talk to: `url`, else its URL variable ($RPA_SANDBOX_URL for the first portal,
+    $RPA_CLEARINGHOUSE_URL for the clearinghouse), else the state file its `serve` wrote."""
+    kind = portal_kind(portal)
+    if url or os.environ.get(kind.url_env):
+        return url or os.environ[kind.url_env]
     try:
-        return json.loads((state_dir() / STATE_FILE).read_text())["url"]
+        return json.loads((state_dir() / kind.state_file).read_text())["url"]
     except (OSError, ValueError, KeyError):
         return None
 
 
 @contextmanager
-def announced(url: str) -> Iterator[Path]:
-    """The state file naming this process's sandbox, owner-only, removed when serving ends."""
+def announced(url: str, portal: str = DEFAULT_PORTAL) -> Iterator[Path]:
+    """The state file naming this process's portal, owner-only, removed when serving ends."""
     directory = state_dir()
     directory.mkdir(parents=True, exist_ok=True, mode=0o700)
-    path = directory / STATE_FILE
+    path = directory / portal_kind(portal).state_file
     descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
     os.fchmod(descriptor, 0o600)
     with os.fdopen(descriptor, "w") as state:

@@ -13,6 +13,8 @@ CARC_DESCRIPTIONS = {
     "1": "Deductible Amount.",
     "2": "Coinsurance Amount.",
     "3": "Co-payment Amount.",
+    "4": "The procedure code is inconsistent with the modifier used.",
+    "16": "Claim/service lacks information or has submission/billing error(s).",
     "18": "Exact duplicate claim/service.",
     "29": "The time limit for filing has expired.",
     "45": "Charge exceeds fee schedule/maximum allowable or contracted/legislated fee arrangement.",
@@ -38,6 +40,12 @@ RARC_DESCRIPTIONS = {
     ),
     "M86": "Service denied because payment already made for same/similar procedure within set time frame.",
     "MA67": "Correction to a prior claim.",
+    "MA130": (
+        "Your claim contains incomplete and/or invalid information, and no appeal rights are afforded because "
+        "the claim is unprocessable. Submit a new claim with the complete/correct information."
+    ),
+    "M51": "Missing/incomplete/invalid procedure code(s).",
+    "N290": "Missing/incomplete/invalid rendering provider primary identifier.",
     "N54": "Claim information is inconsistent with pre-certified/authorized services.",
     "N115": "This decision was based on a Local Coverage Determination (LCD).",
     "N130": "Consult plan benefit documents/guidelines for information about restrictions for this service.",

@@ -6,6 +6,7 @@ All dates are placed relative to `anchor`, so a seed gives the same portal whate
 from __future__ import annotations
 
 import random
+from collections.abc import Callable
 from datetime import date, timedelta
 from decimal import Decimal
 
@@ -180,8 +181,8 @@ def generate(seed: int = 7, members: int = 500, claims: int = 5000, anchor: date
     """The portal's data for a seed; the same arguments always give equal data."""
     rng = random.Random(seed)
     providers = _providers(rng)
-    member_list = _members(rng, members, anchor)
-    statuses = _shares(claims, STATUS_SHARES)
+    member_list = make_members(rng, members, anchor)
+    statuses = shares(claims, STATUS_SHARES)
     rng.shuffle(statuses)
     claim_list = ClaimMaker(rng, anchor, member_list, providers).make(statuses)
     return PortalData(seed, anchor, PLANS, providers, member_list, claim_list)
@@ -203,31 +204,43 @@ def _providers(rng: random.Random) -> tuple[Provider, ...]:
     return tuple(providers)
 
 
-def _members(rng: random.Random, count: int, anchor: date) -> tuple[Member, ...]:
+def make_members(
+    rng: random.Random,
+    count: int,
+    anchor: date,
+    *,
+    plans: tuple[Plan, ...] = PLANS,
+    plan_weights: tuple[int, ...] = _PLAN_WEIGHTS,
+    member_id: Callable[[int, Plan], str] = lambda number, plan: f"SBX{number}",
+    pcps: tuple[str, ...] = _PCPS,
+) -> tuple[Member, ...]:
+    """Members of `plans` (cumulative `plan_weights`), about 80% active on the anchor date, 12%
+    terminated before it and 8% starting after it; `member_id` spells a 9-digit number as the
+    plan's payer writes member IDs."""
     ids = rng.sample(range(10**8, 10**9), count)
-    coverage_kinds = rng.sample(_shares(count, {"active": 80, "terminated": 12, "future": 8}), count)
+    coverage_kinds = rng.sample(shares(count, {"active": 80, "terminated": 12, "future": 8}), count)
     members = []
     for member_number, coverage in zip(ids, coverage_kinds):
-        plan = rng.choices(PLANS, cum_weights=_PLAN_WEIGHTS)[0]
+        plan = rng.choices(plans, cum_weights=plan_weights)[0]
         birth = _birth_date(rng, plan, anchor)
         start, end = _coverage(rng, coverage, anchor, birth)
         members.append(
             Member(
-                member_id=f"SBX{member_number}",
+                member_id=member_id(member_number, plan),
                 first_name=rng.choice(_FIRST_NAMES),
                 last_name=rng.choice(_LAST_NAMES),
                 date_of_birth=birth,
                 plan=plan,
                 coverage_start=start,
                 coverage_end=end,
-                pcp=rng.choice(_PCPS) if plan.plan_type in _HAS_PCP else None,
+                pcp=rng.choice(pcps) if plan.plan_type in _HAS_PCP else None,
                 accumulators=_accumulators(rng if start <= anchor else None, plan),
             )
         )
     return tuple(members)
 
 
-def _shares(count: int, weights: dict) -> list:
+def shares(count: int, weights: dict) -> list:
     """`count` labels in the given proportions, rounded by largest remainder."""
     total = sum(weights.values())
     exact = {label: count * weight / total for label, weight in weights.items()}

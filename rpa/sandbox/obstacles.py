@@ -1,17 +1,19 @@
-"""The portal's bad days, switched by settings: latency with jitter on every request, injected
-500/503 errors and the maintenance window on pages and API (static files and admin spared)."""
+"""A portal's bad days, switched by settings: latency with jitter on every request, injected
+500/503 errors and the maintenance window on pages and API (static files and admin spared).
+
+The middleware is the same for every sandbox portal; each portal answers with its own error
+pages (`ErrorPages`), in its own look and words.
+"""
 
 from __future__ import annotations
 
 import asyncio
+from typing import Protocol
 
-from starlette.requests import Request
+from starlette.responses import Response
 from starlette.types import ASGIApp, Receive, Scope, Send
 
-from rpa.sandbox.api import error
-from rpa.sandbox.render import status_page
 from rpa.sandbox.state import PortalState
-from rpa.sandbox.wording import Text
 
 MAINTENANCE_RETRY_AFTER_S = 300
 
@@ -26,12 +28,21 @@ def request_kind(path: str) -> str:
     return "page"
 
 
+class ErrorPages(Protocol):
+    """A portal's answers for its bad days; `kind` is "page" or "api"."""
+
+    def maintenance(self, scope: Scope, kind: str, headers: dict[str, str]) -> Response: ...
+
+    def failure(self, scope: Scope, kind: str, status: int) -> Response: ...
+
+
 class Obstacles:
     """Pure ASGI middleware, so a slow or failing answer costs the event loop nothing."""
 
-    def __init__(self, app: ASGIApp, state: PortalState):
+    def __init__(self, app: ASGIApp, state: PortalState, pages: ErrorPages):
         self.app = app
         self.state = state
+        self.pages = pages
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -50,24 +61,12 @@ class Obstacles:
         if kind != "static":
             if settings.maintenance:
                 state.stats.maintenance_responses += 1
-                await self._maintenance(scope, kind)(scope, receive, send)
+                headers = {"Retry-After": str(MAINTENANCE_RETRY_AFTER_S)}
+                await self.pages.maintenance(scope, kind, headers)(scope, receive, send)
                 return
             if settings.error_rate and state.rng.random() < settings.error_rate:
                 status = state.rng.choice((500, 503))
                 state.stats.errors_injected[str(status)] += 1
-                await self._failure(scope, kind, status)(scope, receive, send)
+                await self.pages.failure(scope, kind, status)(scope, receive, send)
                 return
         await self.app(scope, receive, send)
-
-    def _maintenance(self, scope: Scope, kind: str):
-        headers = {"Retry-After": str(MAINTENANCE_RETRY_AFTER_S)}
-        if kind == "api":
-            return error(503, "maintenance", Text.MAINTENANCE_BODY, headers)
-        return status_page(Request(scope), 503, Text.MAINTENANCE_HEADING, Text.MAINTENANCE_BODY, headers)
-
-    def _failure(self, scope: Scope, kind: str, status: int):
-        if kind == "api":
-            return error(status, "server_error" if status == 500 else "unavailable", Text.API_FAILED)
-        if status == 500:
-            return status_page(Request(scope), 500, Text.ERROR_HEADING, Text.ERROR_BODY)
-        return status_page(Request(scope), 503, Text.UNAVAILABLE_HEADING, Text.UNAVAILABLE_BODY)

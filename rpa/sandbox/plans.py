@@ -64,7 +64,7 @@ class Plan:
         ]
 
 
-class _Terms(NamedTuple):
+class Terms(NamedTuple):
     deductible: tuple[int, int | None]
     """Individual and family in-network deductible (family None: individual coverage only)."""
     out_of_pocket: tuple[int, int | None] | None
@@ -87,7 +87,8 @@ _OUT_OF_NETWORK_COINSURED = ("98", "MH", "48", "50", "33")
 _SERVICE_TYPES = ("98", "86", "UC", "MH", "48", "50", "33", "88")
 
 
-def _schedule(terms: _Terms) -> tuple[BenefitRow, ...]:
+def schedule(terms: Terms) -> tuple[BenefitRow, ...]:
+    """A plan's benefits table from its terms, rows in the order a portal lists them."""
     networks = [NetworkWords.IN] + ([NetworkWords.OUT] if terms.out_of_network_factor else [])
     rows: list[BenefitRow] = []
     limits = [(BenefitWords.DEDUCTIBLE, terms.deductible)]
@@ -146,7 +147,7 @@ PLANS = (
         PlanTypeWords.PPO,
         "GRP100245",
         180,
-        _schedule(_Terms((500, 1000), (3000, 6000), 2, (10, 30), dict(zip(_COMMERCIAL_COPAYS, (20, 150, 40, 20, 25, 10))))),
+        schedule(Terms((500, 1000), (3000, 6000), 2, (10, 30), dict(zip(_COMMERCIAL_COPAYS, (20, 150, 40, 20, 25, 10))))),
     ),
     Plan(
         "ppo-silver",
@@ -154,7 +155,7 @@ PLANS = (
         PlanTypeWords.PPO,
         "GRP100871",
         180,
-        _schedule(_Terms((1500, 3000), (5000, 10000), 2, (20, 40), dict(zip(_COMMERCIAL_COPAYS, (35, 300, 60, 35, 40, 15))))),
+        schedule(Terms((1500, 3000), (5000, 10000), 2, (20, 40), dict(zip(_COMMERCIAL_COPAYS, (35, 300, 60, 35, 40, 15))))),
     ),
     Plan(
         "hmo-select",
@@ -162,7 +163,7 @@ PLANS = (
         PlanTypeWords.HMO,
         "GRP220416",
         90,
-        _schedule(_Terms((250, 500), (2500, 5000), None, (10, 10), dict(zip(_COMMERCIAL_COPAYS, (15, 150, 30, 15, 20, 10))))),
+        schedule(Terms((250, 500), (2500, 5000), None, (10, 10), dict(zip(_COMMERCIAL_COPAYS, (15, 150, 30, 15, 20, 10))))),
     ),
     Plan(
         "hmo-value",
@@ -170,7 +171,7 @@ PLANS = (
         PlanTypeWords.HMO,
         "GRP220932",
         90,
-        _schedule(_Terms((1000, 2000), (4500, 9000), None, (20, 20), dict(zip(_COMMERCIAL_COPAYS, (30, 250, 50, 30, 30, 15))))),
+        schedule(Terms((1000, 2000), (4500, 9000), None, (20, 20), dict(zip(_COMMERCIAL_COPAYS, (30, 250, 50, 30, 30, 15))))),
     ),
     Plan(
         "medicare-advantage-hmo",
@@ -178,7 +179,7 @@ PLANS = (
         PlanTypeWords.MEDICARE_ADVANTAGE_HMO,
         "MA4471-001",
         365,
-        _schedule(_Terms((0, None), (4900, None), None, (20, 20), dict(zip(_COMMERCIAL_COPAYS, (10, 90, 40, 20, 20, 5))))),
+        schedule(Terms((0, None), (4900, None), None, (20, 20), dict(zip(_COMMERCIAL_COPAYS, (10, 90, 40, 20, 20, 5))))),
     ),
     Plan(
         "medicaid-managed-care",
@@ -186,6 +187,6 @@ PLANS = (
         PlanTypeWords.MEDICAID_MANAGED_CARE,
         None,
         365,
-        _schedule(_Terms((0, None), None, None, None, dict(zip(_SERVICE_TYPES, (0, 0, 0, 0, 0, 0, 0, 1))))),
+        schedule(Terms((0, None), None, None, None, dict(zip(_SERVICE_TYPES, (0, 0, 0, 0, 0, 0, 0, 1))))),
     ),
 )

@@ -58,6 +58,8 @@ class Provider:
     markup: Decimal
     """The practice's charge master over the usual fee."""
     payment_method: PaymentMethod
+    tax_id: str | None = None
+    """The federal Tax ID (EIN) the practice bills under, `12-3456789`; several practices may share one."""
 
 
 @dataclass(frozen=True)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable
 from functools import cache
 from pathlib import Path
 
@@ -10,7 +11,7 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse
 from starlette.templating import Jinja2Templates
 
-from rpa.sandbox.state import PortalState
+from rpa.sandbox.state import SandboxState
 from rpa.sandbox.wording import PORTAL_NAME, Text
 
 STATIC_DIR = Path(__file__).parent / "static"
@@ -18,17 +19,22 @@ TEMPLATES = Jinja2Templates(directory=Path(__file__).parent / "templates")
 TEMPLATES.env.globals.update(t=Text, portal_name=PORTAL_NAME)
 
 
-@cache
-def _static_url(name: str) -> str:
-    """A static file's URL carrying its content digest, so long caching never serves a stale file."""
-    digest = hashlib.blake2s((STATIC_DIR / name).read_bytes(), digest_size=6).hexdigest()
-    return f"/static/{name}?v={digest}"
+def static_urls(directory: Path) -> Callable[[str], str]:
+    """URLs for a folder's static files, each carrying its content digest, so long caching never
+    serves a stale file."""
+
+    @cache
+    def static_url(name: str) -> str:
+        digest = hashlib.blake2s((directory / name).read_bytes(), digest_size=6).hexdigest()
+        return f"/static/{name}?v={digest}"
+
+    return static_url
 
 
-TEMPLATES.env.globals["static"] = _static_url
+TEMPLATES.env.globals["static"] = static_urls(STATIC_DIR)
 
 
-def state_of(request: Request) -> PortalState:
+def state_of(request: Request) -> SandboxState:
     return request.app.state.portal
 
 

@@ -14,29 +14,34 @@ import time
 
 import uvicorn
 
-from rpa.sandbox.app import create_app
-from rpa.sandbox.data import generate
+from rpa.sandbox.portals import DEFAULT_PORTAL, portal_kind
 from rpa.sandbox.records import PortalData
-from rpa.sandbox.settings import Settings
+from rpa.sandbox.settings import PortalSettings
 
 START_TIMEOUT_S = 15.0
 
 
 class SandboxServer:
-    """One portal on a port of its own (0: any free port), started and stopped on demand."""
+    """One portal (`sandbox` or `clearinghouse`) on a port of its own (0: any free port), started
+    and stopped on demand; members and claims default to the portal's own default size."""
 
     def __init__(
         self,
         seed: int = 7,
-        members: int = 500,
-        claims: int = 5000,
+        members: int | None = None,
+        claims: int | None = None,
         *,
         host: str = "127.0.0.1",
         port: int = 0,
-        settings: Settings | None = None,
+        settings: PortalSettings | None = None,
+        portal: str = DEFAULT_PORTAL,
     ):
-        self.data: PortalData = generate(seed, members, claims)
-        self.app = create_app(self.data, settings or Settings.from_env())
+        kind = portal_kind(portal)
+        self.portal = kind.name
+        self.data: PortalData = kind.generate(
+            seed, kind.members if members is None else members, kind.claims if claims is None else claims
+        )
+        self.app = kind.create_app(self.data, settings or kind.settings_type.from_env())
         self.host = host
         self.port = port
         self._socket: socket.socket | None = None
@@ -113,8 +118,8 @@ class SandboxProcess:
     temporary folder, so it never takes the place of a sandbox the user started.
     """
 
-    def __init__(self, *options: str):
-        self.options = options
+    def __init__(self, *options: str, portal: str = DEFAULT_PORTAL):
+        self.options = ("--portal", portal_kind(portal).name, *options)
         self.url: str | None = None
         self._process: subprocess.Popen | None = None
         self._state_dir: tempfile.TemporaryDirectory | None = None

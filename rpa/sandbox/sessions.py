@@ -7,7 +7,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from rpa.sandbox.settings import Settings
+from rpa.sandbox.settings import PortalSettings
 
 
 @dataclass
@@ -27,7 +27,7 @@ class SessionStore:
         self.peak: dict[str, int] = defaultdict(int)
         self.ended_by_limit: dict[str, int] = defaultdict(int)
 
-    def create(self, username: str, now: datetime, settings: Settings) -> Session:
+    def create(self, username: str, now: datetime, settings: PortalSettings) -> Session:
         """A new session; when the user already has `max_sessions`, the oldest ones end."""
         own = sorted(self._live(now, settings, username), key=lambda s: s.created)
         while own and len(own) >= settings.max_sessions:
@@ -38,7 +38,7 @@ class SessionStore:
         self.peak[username] = max(self.peak[username], len(own) + 1)
         return session
 
-    def touch(self, token: str | None, now: datetime, settings: Settings) -> Session | None:
+    def touch(self, token: str | None, now: datetime, settings: PortalSettings) -> Session | None:
         """The live session for a cookie, its idle clock restarted; None once expired or ended."""
         session = self._sessions.get(token or "")
         if session is None:
@@ -59,13 +59,13 @@ class SessionStore:
             del self._sessions[token]
         return len(ended)
 
-    def active(self, now: datetime, settings: Settings) -> dict[str, int]:
+    def active(self, now: datetime, settings: PortalSettings) -> dict[str, int]:
         counts: dict[str, int] = defaultdict(int)
         for session in self._live(now, settings):
             counts[session.username] += 1
         return dict(counts)
 
-    def _live(self, now: datetime, settings: Settings, username: str | None = None) -> list[Session]:
+    def _live(self, now: datetime, settings: PortalSettings, username: str | None = None) -> list[Session]:
         """Sessions still alive, dropping the expired ones on the way."""
         live = []
         for session in list(self._sessions.values()):
@@ -76,7 +76,7 @@ class SessionStore:
         return live
 
 
-def _expired(session: Session, now: datetime, settings: Settings) -> bool:
+def _expired(session: Session, now: datetime, settings: PortalSettings) -> bool:
     idle = timedelta(seconds=settings.session_idle_s)
     lifetime = timedelta(seconds=settings.session_max_s)
     return now - session.last_seen > idle or now - session.created > lifetime

@@ -3,9 +3,7 @@ remembered devices, and the session cookie at the end."""
 
 from __future__ import annotations
 
-import hmac
-import secrets
-from urllib.parse import parse_qs, quote
+from urllib.parse import quote
 
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
@@ -14,6 +12,7 @@ from starlette.routing import Route
 from rpa.sandbox.auth import DEVICE_LIFETIME, MAX_CODE_FAILURES, PasswordCheck, PendingSignIn
 from rpa.sandbox.captcha import new_challenge, render_svg
 from rpa.sandbox.clock import now
+from rpa.sandbox.forms import csrf_ok, csrf_token, form_fields, set_csrf_cookie
 from rpa.sandbox.render import render, state_of
 from rpa.sandbox.wording import Text
 
@@ -157,12 +156,6 @@ def sign_in_url(request: Request, expired: bool) -> str:
     return f"/login?{'expired=1&' if expired else ''}next={quote(path, safe='')}"
 
 
-async def form_fields(request: Request) -> dict[str, str]:
-    """A urlencoded form body, first value of each field."""
-    body = (await request.body()).decode("utf-8", errors="replace")
-    return {name: values[0] for name, values in parse_qs(body, keep_blank_values=True).items()}
-
-
 def _after_checks(request: Request, token: str, pending: PendingSignIn) -> Response:
     """Past password and CAPTCHA: a remembered device signs in, anyone else gets a code."""
     state = state_of(request)
@@ -194,20 +187,13 @@ def _with_sign_in_cookie(response: Response, token: str) -> Response:
 
 
 def _csrf_ok(request: Request, form: dict[str, str]) -> bool:
-    expected = request.cookies.get(CSRF_COOKIE) or ""
-    return bool(expected) and hmac.compare_digest(expected, form.get("csrf_token", ""))
-
-
-def _csrf_token(request: Request) -> str:
-    return request.cookies.get(CSRF_COOKIE) or secrets.token_urlsafe(24)
+    return csrf_ok(request, form, CSRF_COOKIE)
 
 
 def _signed_form(request: Request, template: str, status_code: int, **context) -> Response:
     """A sign-in step's form carrying the CSRF token that its cookie repeats."""
-    csrf = _csrf_token(request)
-    response = render(request, template, status_code, csrf_token=csrf, **context)
-    response.set_cookie(CSRF_COOKIE, csrf, httponly=True, samesite="strict")
-    return response
+    csrf = csrf_token(request, CSRF_COOKIE)
+    return set_csrf_cookie(render(request, template, status_code, csrf_token=csrf, **context), CSRF_COOKIE, csrf)
 
 
 def _login_form(request, next_path, status_code=200, *, notice=None, error=None, username="") -> Response:

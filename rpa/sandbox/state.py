@@ -1,35 +1,50 @@
 """Everything one running portal holds: its data and users, the settings in force, and the
-sign-in, session and traffic state that `POST /__sandbox/reset` clears."""
+sign-in, session and traffic state that `POST /__sandbox/reset` clears.
+
+`PortalState` is what every sandbox portal has and what the admin endpoints read; each portal
+adds its own (`SandboxState`: the first portal's UI variant and ground truth).
+"""
 
 from __future__ import annotations
 
 import random
-from datetime import datetime
+from collections.abc import Iterator, Mapping
+from datetime import date, datetime
+
+from starlette.requests import Request
 
 from rpa.sandbox.auth import Accounts, PendingSignIns, User
 from rpa.sandbox.records import PortalData
 from rpa.sandbox.sessions import SessionStore
-from rpa.sandbox.settings import Settings
+from rpa.sandbox.settings import PortalSettings, Settings
 from rpa.sandbox.stats import PortalStats
+from rpa.sandbox.truth import truth_records
 from rpa.sandbox.ui import VARIANTS, Variant
+from rpa.sandbox.wording import SERVICE_TYPES
+
+
+def portal_state(request: Request) -> PortalState:
+    """The state of the portal serving `request`, whichever portal that is."""
+    return request.app.state.portal
 
 
 class PortalState:
-    def __init__(self, data: PortalData, users: tuple[User, ...], settings: Settings):
+    accounts_type: type[Accounts] = Accounts
+    pending_type: type[PendingSignIns] = PendingSignIns
+    service_types: Mapping[str, str] = {}
+    """The service-type codes the portal's eligibility answers for, with their words."""
+
+    def __init__(self, data: PortalData, users: tuple[User, ...], settings: PortalSettings):
         self.data = data
         self.users = users
         self.startup_settings = settings
         self.settings = settings
-        self.accounts = Accounts(users)
-        self.pending = PendingSignIns()
+        self.accounts = self.accounts_type(users)
+        self.pending = self.pending_type()
         self.sessions = SessionStore()
         self.stats = PortalStats()
         self.rng = random.Random()
         """For obstacles, modals and CAPTCHAs: chance, not data, so deliberately unseeded."""
-
-    @property
-    def variant(self) -> Variant:
-        return VARIANTS[self.settings.ui]
 
     def user(self, username: str) -> User | None:
         return self.accounts.users.get(username)
@@ -40,6 +55,13 @@ class PortalState:
         self.pending.reset()
         self.sessions.reset()
         self.stats.reset()
+
+    def health(self) -> dict:
+        data = self.data
+        return {"status": "ok", "seed": data.seed, "members": len(data.members), "claims": len(data.claims)}
+
+    def truth_records(self, kind: str | None, on_date: date | None, service_type: str) -> Iterator[dict]:
+        raise NotImplementedError
 
     def stats_report(self, now: datetime) -> dict:
         active = self.sessions.active(now, self.settings)
@@ -56,3 +78,20 @@ class PortalState:
             },
             "sessions_ended_by_limit": sum(self.sessions.ended_by_limit.values()),
         }
+
+
+class SandboxState(PortalState):
+    """The first portal (docs/sandbox-portal.md)."""
+
+    settings: Settings
+    service_types = SERVICE_TYPES
+
+    @property
+    def variant(self) -> Variant:
+        return VARIANTS[self.settings.ui]
+
+    def health(self) -> dict:
+        return {**super().health(), "ui": self.settings.ui}
+
+    def truth_records(self, kind: str | None, on_date: date | None, service_type: str) -> Iterator[dict]:
+        return truth_records(self.data, kind, on_date, service_type)

@@ -1,7 +1,9 @@
-"""A pytest plugin: one sandbox portal per test process, reset around every test that uses it.
+"""A pytest plugin: one sandbox portal of each kind per test process, reset around every test
+that uses it.
 
-Load it with `pytest_plugins = ["rpa.sandbox.testing"]`. `sandbox` is session-scoped; `portal`
-is the same handle with settings and state reset before and after the test.
+Load it with `pytest_plugins = ["rpa.sandbox.testing"]`. `sandbox` (the first portal) and
+`clearinghouse` are session-scoped, started when a test first asks; `portal` and
+`clearinghouse_portal` are the same handles with settings and state reset before and after the test.
 """
 
 from __future__ import annotations
@@ -10,12 +12,14 @@ from collections.abc import Iterator
 
 import pytest
 
+from rpa.sandbox.clearinghouse.settings import ClearinghouseSettings
 from rpa.sandbox.client import SandboxAdmin
 from rpa.sandbox.records import PortalData
 from rpa.sandbox.server import SandboxServer
 from rpa.sandbox.settings import Settings
 
 SEED, MEMBERS, CLAIMS = 7, 500, 5000
+"""The first portal's; the clearinghouse is served at its default size."""
 
 
 class SandboxHandle(SandboxAdmin):
@@ -41,3 +45,21 @@ def portal(sandbox: SandboxHandle) -> Iterator[SandboxHandle]:
     yield sandbox
     sandbox.configure()
     sandbox.reset()
+
+
+@pytest.fixture(scope="session")
+def clearinghouse() -> Iterator[SandboxHandle]:
+    """The clearinghouse portal (docs/sandbox-clearinghouse.md) at its default size."""
+    with SandboxServer(SEED, settings=ClearinghouseSettings(), portal="clearinghouse") as server:
+        handle = SandboxHandle(server.url, server.data)
+        yield handle
+        handle.close()
+
+
+@pytest.fixture
+def clearinghouse_portal(clearinghouse: SandboxHandle) -> Iterator[SandboxHandle]:
+    clearinghouse.configure()
+    clearinghouse.reset()
+    yield clearinghouse
+    clearinghouse.configure()
+    clearinghouse.reset()
