@@ -49,6 +49,25 @@ def engine(sandbox, shared_state_dir, tmp_path, monkeypatch) -> Iterator[Setting
     sandbox.configure()
 
 
+CLEARINGHOUSE_USER = "biller1"
+
+
+@pytest.fixture
+def clearinghouse_engine(clearinghouse, shared_state_dir, tmp_path, monkeypatch) -> Iterator[Settings]:
+    """Settings for page-mode runs against the test clearinghouse as `biller1` (its every
+    credential field from the environment), with fresh obstacle settings."""
+    user = clearinghouse.user(CLEARINGHOUSE_USER)
+    values = {"URL": clearinghouse.url, "USERNAME": user["username"], "PASSWORD": user["password"]}
+    values.update(TOTP_SECRET=user["totp_secret"], SECURITY_ANSWER=user["security_answer"])
+    for name, value in values.items():
+        monkeypatch.setenv(f"RPA_CLEARINGHOUSE_{name}", value)
+    monkeypatch.setenv("RPA_STATE_DIR", str(shared_state_dir))
+    monkeypatch.chdir(tmp_path)
+    clearinghouse.configure()
+    yield load_settings(runs_dir=tmp_path / "runs", state_dir=shared_state_dir, mode="page")
+    clearinghouse.configure()
+
+
 @pytest.fixture
 def engine_as(sandbox, tmp_path, monkeypatch):
     """Settings for a run as another sandbox user, with a state folder of its own (fresh sign-ins)."""

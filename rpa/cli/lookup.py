@@ -34,6 +34,9 @@ def claim(
     service_from: Annotated[str | None, typer.Option("--from", help="Service date from.")] = None,
     service_to: Annotated[str | None, typer.Option("--to", help="Service date to (default: --from).")] = None,
     npi: Annotated[str | None, typer.Option("--npi", help="Billing provider NPI.")] = None,
+    tax_id: Annotated[
+        str | None, typer.Option("--tax-id", help="Billing provider Tax ID (payers that know providers by it).")
+    ] = None,
     billed: Annotated[str | None, typer.Option("--billed", help="Billed amount, to tell claims apart.")] = None,
     json_output: JsonOption = False,
     runs_dir: RunsDirOption = None,
@@ -49,6 +52,7 @@ def claim(
         service_date_from=service_from,
         service_date_to=service_to,
         provider_npi=npi,
+        provider_tax_id=tax_id,
         billed_amount=billed,
     )
     _run(query, json_output, runs_dir, mode)
@@ -64,7 +68,9 @@ def eligibility(
     last_name: Annotated[str | None, typer.Option("--last-name")] = None,
     service_type: Annotated[str, typer.Option("--service-type", "-s", help="X12 service type code (30, 98, MH...).")] = "30",
     service_date: Annotated[str | None, typer.Option("--date", help="Date of service (default: today).")] = None,
-    npi: Annotated[str | None, typer.Option("--npi")] = None,
+    npi: Annotated[
+        str | None, typer.Option("--npi", help="Provider NPI (portals that look members up through a provider).")
+    ] = None,
     json_output: JsonOption = False,
     runs_dir: RunsDirOption = None,
     mode: ModeOption = None,

@@ -19,6 +19,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validat
 
 from rpa.core.models import Money, Task
 
+LATER_FIELDS = frozenset({"provider_tax_id"})
 DATE_FORMATS = ("%Y-%m-%d", "%m/%d/%Y", "%m-%d-%Y", "%Y%m%d", "%m/%d/%y")
 MAX_FIELD_LENGTH = 80
 
@@ -119,8 +120,10 @@ class Query(BaseModel):
         return text.lower()
 
     def identity(self) -> dict:
-        """The fields that make two rows the same query (everything but carried columns)."""
-        return self.model_dump(mode="json", exclude={"extra"})
+        """The fields that make two rows the same query (everything but carried columns). Fields
+        added later count only when given, so the ids of earlier runs' items stay the same."""
+        identity = self.model_dump(mode="json", exclude={"extra"})
+        return {key: value for key, value in identity.items() if key not in LATER_FIELDS or value is not None}
 
     @property
     def item_id(self) -> str:
@@ -136,6 +139,8 @@ class ClaimStatusQuery(Query):
     member_id: str | None = None
     patient_dob: date | None = None
     provider_npi: str | None = None
+    provider_tax_id: str | None = None
+    """The billing provider's Tax ID (EIN), `12-3456789`: some payers know providers by it."""
     service_date_from: date | None = None
     service_date_to: date | None = Field(default=None, validate_default=True)
     billed_amount: Money | None = None
@@ -165,6 +170,19 @@ class ClaimStatusQuery(Query):
     @classmethod
     def _npi(cls, value: Any) -> str | None:
         return _validated_npi(value)
+
+    @field_validator("provider_tax_id", mode="before")
+    @classmethod
+    def _tax_id(cls, value: Any) -> str | None:
+        text = _clean_text(value)
+        if text is None:
+            return None
+        digits = re.sub(r"\D", "", text.removesuffix(".0"))
+        if len(digits) == 8:  # a spreadsheet that stored the EIN as a number dropped its leading zero
+            digits = "0" + digits
+        if len(digits) != 9 or not re.fullmatch(r"[\d\-\s]+(\.0)?", text):
+            raise ValueError(f"{text!r} is not a Tax ID (9 digits, e.g. 12-3456789)")
+        return f"{digits[:2]}-{digits[2:]}"
 
     @model_validator(mode="after")
     def _searchable(self) -> ClaimStatusQuery:

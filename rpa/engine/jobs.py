@@ -86,8 +86,8 @@ def lookup(query: Query, *, settings: Settings | None = None, verbose: bool = Fa
     arguments = {"query": query.model_dump(mode="json", exclude={"task", "extra"}), "mode": settings.mode}
     store, items = start_run(worklist, settings, command="lookup", arguments=arguments)
     if not items:
-        reason = store.rejects()[0]["reason"] if store.rejects() else "the query was rejected"
-        raise InputError(reason)
+        rejects = store.rejects()
+        raise InputError(f"{rejects[0]['field']}: {rejects[0]['reason']}" if rejects else "the query was rejected")
     summary = run_async(execute(store, items, settings, verbose=verbose))
     results = store.results()
     return (results[0] if results else None), summary

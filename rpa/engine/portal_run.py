@@ -86,7 +86,7 @@ class PortalRun:
 
     async def run(self, items: list[WorkItem]) -> PortalStop | None:
         self.payers = sorted({item.payer for item in items})
-        queue = deque(items)
+        queue = deque(sorted(items, key=lambda item: item.payer))  # a multi-payer portal switches payer less
         count = max(1, min(self.session_count, len(items)))
         sessions = [
             PortalSession(
@@ -197,6 +197,7 @@ class PortalRun:
 
     async def _attempt(self, session: PortalSession, item: WorkItem, state: _ItemState) -> Answered:
         try:
+            await session.close_windows()  # an earlier attempt's pop-up would be reused, not opened
             if not session.signed_in:
                 await session.sign_in()
             try:

@@ -88,6 +88,10 @@ def route_items(items: list[WorkItem], task: Task) -> tuple[list[WorkItem], list
             reason = f"payer {item.payer!r} (portal {info.portal_id}) does not support {task.value}"
             rejects.append(Reject(item.row_number, "payer", reason, _row_of(item)))
             continue
+        problem = info.flow.query_problem(info.payer, item.query)
+        if problem is not None:
+            rejects.append(Reject(item.row_number, problem[0], problem[1], _row_of(item)))
+            continue
         runnable.append(item)
     return runnable, rejects
 
@@ -279,8 +283,12 @@ def _portal_run(
     credential = portal_credential(flow_type, base_url)
     if credential is None:
         return stop(f"no credentials configured for portal {portal_id}", no_credentials_fix(flow_type))
+    try:
+        flow = build_flow(flow_type, base_url)
+    except ConfigError as error:
+        return stop(error.message, "fix the file named above, then rpa run --resume RUN")
     run = PortalRun(
-        flow=build_flow(flow_type, base_url),
+        flow=flow,
         credential=credential,
         settings=settings,
         config=config,

@@ -371,8 +371,7 @@ class PortalSession:
         """
         self.items_in_context += 1
         self.items_in_page += 1
-        if self.portal_page is not None:
-            await self.portal_page.close_windows()
+        await self.close_windows()
         if self.context is not None and self.items_in_context >= self.settings.recycle_context_after:
             await self._save_state()
             await self._close_context()
@@ -383,6 +382,11 @@ class PortalSession:
             await self.page()
             await old.close()
             self.items_in_page = 0
+
+    async def close_windows(self) -> None:
+        """Close pop-ups a step left open (after its evidence was taken)."""
+        if self.portal_page is not None:
+            await self.portal_page.close_windows()
 
     async def close(self) -> None:
         if self.signed_in and self.context is not None:

@@ -8,6 +8,9 @@ As a yt-dlp extractor carries its tests, a flow carries `cases.yaml` beside it:
         expect:
           outcome: found
           answer: {status_category: F1, paid_amount: "231.40"}   # only the fields named are compared
+      - name: a corrected claim and its original alike in every searched field
+        query: {payer: summit, member_id: SHP727225714, patient_dob: 1992-09-03, service_date_from: 2026-09-03}
+        expect: {outcome: needs_human, says: [CLM25622960, CLM32181202]}   # text the message must hold
 
 `rpa payers test PORTAL` runs them through the engine against the configured portal and says,
 case by case, which field differs. A case still holding the scaffold's `TODO` is reported as
@@ -36,6 +39,8 @@ class TestCase:
     query: Query
     outcome: Outcome
     answer: dict[str, Any]
+    says: tuple[str, ...] = ()
+    """Text the result's message must hold (the claims a person is asked to choose between)."""
 
     __test__ = False  # not a pytest class
 
@@ -72,6 +77,9 @@ def compare(case: TestCase, outcome: str, answer: dict[str, Any] | None, error: 
     differences = []
     if outcome != case.outcome.value:
         differences.append(f"outcome: expected {case.outcome.value}, got {outcome}" + (f" ({error})" if error else ""))
+    for text in case.says:
+        if text not in (error or ""):
+            differences.append(f"message: expected it to say {text!r}, got {error!r}")
     for key, expected in case.answer.items():
         actual = (answer or {}).get(key, "(missing)")
         if not _same(expected, actual):
@@ -91,9 +99,10 @@ def _case(path: Path, index: int, raw: Any) -> TestCase:
     except (ValidationError, ValueError) as error:
         raise ConfigError(f"{where}: {error}".splitlines()[0]) from None
     answer = raw["expect"].get("answer") or {}
-    if not isinstance(answer, dict):
-        raise ConfigError(f"{where}: expect.answer maps answer fields to their values")
-    return TestCase(str(raw.get("name") or f"case {index + 1}"), query, outcome, answer)
+    says = raw["expect"].get("says") or []
+    if not isinstance(answer, dict) or not isinstance(says, list):
+        raise ConfigError(f"{where}: expect.answer maps answer fields to their values; expect.says is a list of text")
+    return TestCase(str(raw.get("name") or f"case {index + 1}"), query, outcome, answer, tuple(str(text) for text in says))
 
 
 def _task_of(query: dict[str, Any]) -> Task:

@@ -38,6 +38,10 @@ if TYPE_CHECKING:
     from rpa.portal.totp import TotpSource
 
 
+MAX_RESULT_PAGES = 50
+"""A search listing more pages than this is read no further (a portal that pages forever)."""
+
+
 @dataclass(frozen=True)
 class Payer:
     """An insurer a worklist row names, served by a portal."""
@@ -108,6 +112,12 @@ class Flow:
         return cls.file_beside(cls.selector_map)
 
     @classmethod
+    def query_problem(cls, payer: Payer, query: Query) -> tuple[str, str] | None:
+        """(field, reason) when this portal cannot look the query up as given (a field it needs
+        is missing): the row is rejected before anything runs. Default: every valid query runs."""
+        return None
+
+    @classmethod
     def start_default_portal(cls) -> str | None:
         """The URL to use when a deployment configures none (a flow for a local portal may start it)."""
         return cls.default_url
@@ -154,22 +164,35 @@ class Flow:
 
     # -- the kit ----------------------------------------------------------------------------
 
-    async def find_claim(self, portal: PortalPage, query: ClaimStatusQuery, *, results: str, next_page: str) -> ClaimRow | None:
-        """Page through a search's results table (`results`, with `next_page` to go on) and return
-        the one row that is this claim, or None when nothing was listed (not on file).
+    async def find_claim(
+        self, portal: PortalPage, query: ClaimStatusQuery, *, results: str, next_page: str, previous_page: str | None = None
+    ) -> ClaimRow | None:
+        """Page through a search's results table (`results`, `next_page` to go on) and return the one
+        row that is this claim, or None when nothing was listed (not on file).
 
-        Raises NeedsHuman when several rows match equally well or claims are listed but none matches.
+        A member search reads every page, since a corrected claim and its original may sit on
+        different pages; with `previous_page` the table is paged back to the chosen row, so the flow
+        can click it (a flow that follows the row's link needs no going back). Raises NeedsHuman
+        when several rows match equally well, or claims are listed but none matches.
         """
         wording = self.wording(query.payer)
         seen: list[ClaimRow] = []
-        for _ in range(200):
+        page_of: dict[int, int] = {}
+        page = 0
+        while True:
             for row in await portal.read_table(results):
+                page_of[len(seen)] = page
                 seen.append(ClaimRow.from_record(wording.record("result", row), wording.formats, raw=row))
             if query.claim_number and matching_rows(seen, query):
                 break  # a claim number is found once; member searches look at every page
-            if not await portal.next_page(next_page, results):
+            if page + 1 >= MAX_RESULT_PAGES or not await portal.next_page(next_page, results):
                 break
-        return choose_claim(seen, query)
+            page += 1
+        chosen = choose_claim(seen, query)
+        if chosen is not None and previous_page is not None:
+            for _ in range(page - page_of[next(index for index, row in enumerate(seen) if row is chosen)]):
+                await portal.next_page(previous_page, results)
+        return chosen
 
     def pick_claim(self, query: ClaimStatusQuery, records: list[dict[str, Any]]) -> ClaimRow | None:
         """`choose_claim` over search results already read as records (API mode, one page)."""

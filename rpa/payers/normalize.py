@@ -41,7 +41,7 @@ def claim_status(record: dict[str, Any], wording: WordingMap) -> ClaimStatus:
         claim_number=read.text("claim_number"),
         payer_claim_id=read.text("payer_claim_id"),
         member_id=read.text("member_id"),
-        patient_name=read.text("patient_name"),
+        patient_name=wording.formats.person(read.raw("patient_name")),
         service_date_from=start,
         service_date_to=end,
         status_category=status["category"],
@@ -80,8 +80,18 @@ def service_line(record: dict[str, Any], wording: WordingMap) -> ServiceLine:
 
 
 def adjustment(item: dict[str, Any] | str, wording: WordingMap) -> Adjustment:
-    """An adjustment record, or one printed as text and read with `patterns.adjustment`."""
-    record = wording.parse("adjustment", item) if isinstance(item, str) else item
+    """An adjustment record, or one printed as text and read with `patterns.adjustment` (a
+    record's `adjustment` field is such a text, its other fields say the rest)."""
+    if isinstance(item, str):
+        record = wording.parse("adjustment", item)
+    elif item.get("adjustment") is not None:
+        text = item["adjustment"]
+        record = {
+            **wording.parse("adjustment", getattr(text, "text", text)),
+            **{k: v for k, v in item.items() if k != "adjustment"},
+        }
+    else:
+        record = item
     read = _Reader(record, wording)
     group = read.text("group") or ""
     amount = read.money("amount")
@@ -105,7 +115,7 @@ def eligibility(record: dict[str, Any], wording: WordingMap) -> Eligibility:
     start, end = read.dates("coverage_dates", "coverage_start", "coverage_end", open_ended=True)
     return Eligibility(
         member_id=read.text("member_id"),
-        patient_name=read.text("patient_name"),
+        patient_name=wording.formats.person(read.raw("patient_name")),
         date_of_birth=read.date("date_of_birth"),
         coverage_active=status["active"],
         coverage_status_code=status["code"],

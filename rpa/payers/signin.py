@@ -119,14 +119,18 @@ async def run_sign_in(plan: SignInPlan, portal: PortalPage, credential: Credenti
             await portal.click(element)
         for element in step.check:
             await portal.check(element)
-        expected = [plan.signed_in, *([step.refused] if step.refused else []), *pages]
-        reached = await portal.click_and_wait(step.submit, expected, ignore=IGNORED_ALARMS, repeatable=False)
-        if reached == step.refused:
+        refused = [step.refused] if step.refused else []
+        await portal.click(step.submit)
+        await portal.wait_for_change(step.page, [plan.signed_in, *refused], ignore=IGNORED_ALARMS)
+        reached = await portal.wait_for_first([*refused, plan.signed_in, *pages], ignore=IGNORED_ALARMS)
+        if reached == step.refused and await portal.is_visible(step.page):
             message = await portal.text(step.refused)
-            if step.sends_code and answered[step.name] == 1 and await portal.is_visible(step.page):
+            if step.sends_code and answered[step.name] == 1:
                 reached = step.page  # a code can be refused for being a window late: one more
                 continue
             raise AuthenticationError(f"the portal refused the {step.name}: {message}")
+        if reached == step.refused:  # an alert on the next step's page is not this step's refusal
+            reached = await portal.wait_for_first([plan.signed_in, *pages], ignore=IGNORED_ALARMS)
     raise AuthenticationError(f"sign-in did not finish after {MAX_STEPS} steps")
 
 

@@ -27,6 +27,8 @@ class Formats:
     absent: tuple[str, ...] = DEFAULT_ABSENT
     range_separators: tuple[str, ...] = DEFAULT_RANGE_SEPARATORS
     adjustments_negative: bool = False
+    names_last_first: bool = False
+    """The portal prints a patient as `Last, First`; answers carry `First Last`."""
     """The portal prints a reduction as a negative amount (`CO-45 ($45.00)`); X12 CAS amounts of a
     reduction are positive, so such amounts are negated."""
 
@@ -35,15 +37,16 @@ class Formats:
         """`formats: {dates: [...], absent: [...], range_separators: [...]}` from a wording map."""
         if data is None:
             return cls()
-        if not isinstance(data, dict) or set(data) - {"dates", "absent", "range_separators", "adjustments_negative"}:
-            raise ConfigError(f"{where}: formats takes dates, absent, range_separators (lists of text) and adjustments_negative")
+        switches = {"adjustments_negative", "names_last_first"}
+        if not isinstance(data, dict) or set(data) - {"dates", "absent", "range_separators", *switches}:
+            known = "dates, absent, range_separators (lists of text), adjustments_negative, names_last_first"
+            raise ConfigError(f"{where}: formats takes {known}")
         values: dict[str, Any] = {}
-        negative = data.get("adjustments_negative", False)
-        if not isinstance(negative, bool):
-            raise ConfigError(f"{where}: formats.adjustments_negative must be true or false")
         for key, items in data.items():
-            if key == "adjustments_negative":
-                values[key] = negative
+            if key in switches:
+                if not isinstance(items, bool):
+                    raise ConfigError(f"{where}: formats.{key} must be true or false")
+                values[key] = items
                 continue
             if not isinstance(items, list) or not all(isinstance(item, str) for item in items):
                 raise ConfigError(f"{where}: formats.{key} must be a list of text")
@@ -66,6 +69,14 @@ class Formats:
 
     def text(self, text: Any) -> str | None:
         return None if self.is_absent(text) else " ".join(str(text).split())
+
+    def person(self, text: Any) -> str | None:
+        """A person's name as answers carry it, `First Last`."""
+        name = self.text(text)
+        if name is None or not self.names_last_first or ", " not in name:
+            return name
+        last, first = name.split(", ", 1)
+        return f"{first} {last}"
 
     def money(self, text: Any) -> Decimal | None:
         """`$1,234.56`, `-$45.00` and `($45.00)` (a negative amount, as accountants print it)."""

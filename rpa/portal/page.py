@@ -285,6 +285,10 @@ class PortalPage:
         await self.wait_for_first([option], params=option_params)
         await self.click(option, **option_params)
 
+    async def value(self, name: str, **params: Any) -> str:
+        """What a form field holds now (an input's value, a select's chosen option's text)."""
+        return await self._evaluate(name, reading.READ_VALUE, params)
+
     async def text(self, name: str, **params: Any) -> str:
         return await self._evaluate(name, reading.READ_TEXT, params)
 
@@ -331,6 +335,25 @@ class PortalPage:
             if await self.is_visible(name, **(params or {})):
                 return name
         return names[0]
+
+    async def wait_for_change(self, gone: str, appear: list[str], *, ignore: tuple[str, ...] = ()) -> None:
+        """After a submit: wait until `gone` (the page the form was on) is no longer shown, or one
+        of `appear` is (the same page shown again with an error, or the goal reached), so a wait
+        that follows cannot mistake the page being left for the page that comes."""
+        deadline = time.monotonic() + self.navigation_timeout_ms / 1000
+        delay = 0.05
+        while True:
+            try:
+                if not await self.is_visible(gone) or any([await self.is_visible(name) for name in appear]):
+                    return
+            except Exception as error:  # the page navigated under the look: look again
+                if not any(marker in str(error) for marker in NAVIGATING):
+                    raise
+            if time.monotonic() > deadline:
+                await self._raise_alarm_if_visible([()], [name for name in self._alarms if name not in ignore])
+                raise TransientError(f"{gone} stayed on the page after it was submitted", reason="timeout")
+            await asyncio.sleep(delay)
+            delay = min(delay * 2, 0.4)
 
     async def next_page(self, next_name: str, table_name: str) -> bool:
         """Go to the next page of results: False when `next_name` is absent or disabled (the last

@@ -117,6 +117,7 @@ const tableIn = (root) => root.tagName === 'TABLE' ? root : (all(root, 'table')[
 READ_FIELDS = f"(root) => {{ {_PRELUDE} return readFields(root); }}"
 READ_TABLE = f"(root) => {{ {_PRELUDE} const table = tableIn(root); return table ? readTable(table) : []; }}"
 READ_TEXT = f"(root) => {{ {_PRELUDE} return textOf(root); }}"
+READ_VALUE = f"(root) => {{ {_PRELUDE} return valueOf(root); }}"
 READ_TABS = f"""(root) => {{ {_PRELUDE}
   const document_ = root.ownerDocument;
   let tabs = all(root, '[role=tab]');

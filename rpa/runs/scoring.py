@@ -18,6 +18,9 @@ from rpa.core.results import Result
 class Score:
     correct: int = 0
     expected_not_found: int = 0
+    expected_needs_human: int = 0
+    """Member searches the truth says only a person can settle (a corrected claim and its
+    original alike in every searched field), answered as needing a person who is told both."""
     wrong: list[tuple[str, list[str]]] = field(default_factory=list)
     unanswered: list[str] = field(default_factory=list)
 
@@ -31,26 +34,45 @@ class Score:
 
 
 def truth_key(task: str, query: dict[str, Any]) -> tuple:
-    """What identifies a query in the ground truth: the claim number, or member + date + service type."""
+    """What identifies a query in the ground truth: the payer and claim number, or member +
+    service dates (+ billed amount when the query gives one), or member + date + service type."""
+    payer = str(query.get("payer") or "").lower()
     if task == "claim_status":
         if query.get("claim_number"):
-            return ("claim", str(query["claim_number"]).upper())
-        return ("claim-by-member", str(query["member_id"]).upper(), query["service_date_from"], query["service_date_to"])
-    return ("member", str(query["member_id"]).upper(), query.get("service_date"), query.get("service_type") or "30")
+            return ("claim", payer, str(query["claim_number"]).upper())
+        member = str(query["member_id"]).upper()
+        return (
+            "claim-by-member",
+            payer,
+            member,
+            query["service_date_from"],
+            query["service_date_to"],
+            query.get("billed_amount"),
+        )
+    return ("member", payer, str(query["member_id"]).upper(), query.get("service_date"), query.get("service_type") or "30")
 
 
 def index_truth(records: Iterable[dict[str, Any]]) -> dict[tuple, dict[str, Any]]:
-    """Ground-truth records keyed every way a worklist may ask for them."""
+    """Ground-truth records keyed every way a worklist may ask for them. A member search that
+    several claims answer alike (a corrected claim and its original) expects `needs_human`."""
     index: dict[tuple, dict[str, Any]] = {}
+    same_visit: dict[tuple, list[dict[str, Any]]] = {}
     for record in records:
         query = record["query"]
-        if record["kind"] == "claim_status":
-            index[truth_key("claim_status", query)] = record
-            by_member = {**query, "claim_number": None}
-            index[truth_key("claim_status", by_member)] = record
-            index[("claim", str(record["answer"]["payer_claim_id"]).upper())] = record
-        else:
+        if record["kind"] != "claim_status":
             index[truth_key("eligibility", query)] = record
+            continue
+        index[truth_key("claim_status", query)] = record
+        index[("claim", str(query.get("payer") or "").lower(), str(record["answer"]["payer_claim_id"]).upper())] = record
+        search = record.get("member_search") or {"outcome": "found"}
+        by_member = truth_key("claim_status", {**query, "claim_number": None})
+        index[by_member] = record if search["outcome"] == "found" else _needs_human(search["claim_numbers"])
+        same_visit.setdefault(truth_key("claim_status", {**query, "claim_number": None, "billed_amount": None}), []).append(
+            record
+        )
+    for key, visit in same_visit.items():
+        numbers = sorted(record["answer"]["claim_number"] for record in visit)
+        index[key] = visit[0] if len(visit) == 1 else _needs_human(numbers)
     return index
 
 
@@ -59,6 +81,16 @@ def score(results: Iterable[Result], truth: dict[tuple, dict[str, Any]]) -> Scor
     tally = Score()
     for result in results:
         record = truth.get(truth_key(result.task.value, result.query))
+        if record is not None and record.get("outcome") == "needs_human":
+            message = result.error.message if result.error else ""
+            named = all(number in message for number in record["claim_numbers"])
+            if result.outcome.value == "needs_human" and named:
+                tally.correct += 1
+                tally.expected_needs_human += 1
+            else:
+                expected = f"needs_human naming {', '.join(record['claim_numbers'])}"
+                tally.wrong.append((result.item_id, [f"outcome: expected {expected}, got {result.outcome.value}: {message}"]))
+            continue
         if result.outcome.value not in ("found", "not_found"):
             tally.unanswered.append(result.item_id)
             continue
@@ -77,6 +109,10 @@ def score(results: Iterable[Result], truth: dict[tuple, dict[str, Any]]) -> Scor
         else:
             tally.correct += 1
     return tally
+
+
+def _needs_human(claim_numbers: list[str]) -> dict[str, Any]:
+    return {"outcome": "needs_human", "claim_numbers": claim_numbers}
 
 
 def compare(expected: Any, actual: Any, path: str = "") -> list[str]:

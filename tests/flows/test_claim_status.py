@@ -100,7 +100,7 @@ def test_bad_rows_are_rejected_with_reasons_and_the_good_rows_still_run(sandbox,
     assert sorted(rejects) == [3, 4, 5]
     assert rejects[3]["field"] == "provider_npi" and "check digit" in rejects[3]["reason"]
     assert rejects[4]["field"] == "patient_dob" and "not a date" in rejects[4]["reason"]
-    assert rejects[5]["field"] == "payer" and "known payers: sandbox" in rejects[5]["reason"]
+    assert rejects[5]["field"] == "payer" and "known payers: lakeshore, prairie, sandbox, summit" in rejects[5]["reason"]
     assert [result.row_number for result in store.results()] == [2]
     assert summary.exit_code == 1
     manifest = json.loads((summary.run_dir / "manifest.json").read_text())

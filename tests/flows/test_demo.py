@@ -1,4 +1,4 @@
-"""`rpa demo`: the main job on the sandbox, every answer checked against its ground truth."""
+"""`rpa demo`: the main job on both sandbox portals, every answer checked against their ground truth."""
 
 from __future__ import annotations
 
@@ -11,5 +11,8 @@ def test_demo_answers_every_sample_claim_and_member_as_the_ground_truth_says(eng
     result = CliRunner().invoke(app, ["demo", "--runs-dir", str(engine.runs_dir), "--sessions", "2"])
 
     assert result.exit_code == 0, result.output
-    assert "32/32 answers agree" in result.output and "9/9 answers agree" in result.output
-    assert "2 bad rows rejected" in result.output and "eligibility: found" in result.output
+    output = " ".join(result.output.split())
+    assert "sandbox: 32/32 answers agree" in output and "sandbox: 9/9 answers agree" in output
+    assert "clearinghouse: 33/33 answers agree" in output and "1 rightly left to a person" in output
+    assert "clearinghouse: 17/17 answers agree" in output
+    assert output.count("2 bad rows rejected") == 2 and "eligibility: found" in output

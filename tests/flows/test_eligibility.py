@@ -131,5 +131,5 @@ def test_one_off_eligibility_lookup_shows_coverage_and_benefits(sandbox, engine)
 
     assert shown.exit_code == 0, shown.output
     assert "Active Coverage" in shown.output and member.plan.name in shown.output and "Deductible" in shown.output
-    truth = index_truth(sandbox.truth_eligibility(date=ANCHOR))[("member", member.member_id, ANCHOR.isoformat(), "30")]
+    truth = index_truth(sandbox.truth_eligibility(date=ANCHOR))[("member", "sandbox", member.member_id, ANCHOR.isoformat(), "30")]
     assert json.loads(as_json.output)["answer"] == truth["answer"]

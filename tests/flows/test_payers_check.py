@@ -63,4 +63,4 @@ def test_a_password_the_portal_refused_is_reported_with_the_fix(sandbox, engine_
 def test_an_unknown_payer_is_a_usage_error_naming_the_known_ones(engine):
     outcome = CliRunner().invoke(app, ["payers", "check", "acme"])
 
-    assert outcome.exit_code == 2 and "known payers: sandbox" in outcome.output
+    assert outcome.exit_code == 2 and "known payers: lakeshore, prairie, sandbox, summit" in outcome.output

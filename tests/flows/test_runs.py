@@ -70,7 +70,7 @@ def test_one_off_lookup_prints_the_answer_and_is_recorded_as_a_run(sandbox, engi
         app, ["lookup", "claim", "-p", "sandbox", "-c", claim.claim_number, "--json", "--runs-dir", str(engine.runs_dir)]
     )
     data = json.loads(as_json.output)
-    truth = index_truth(sandbox.truth_claims())[("claim", claim.claim_number)]
+    truth = index_truth(sandbox.truth_claims())[("claim", "sandbox", claim.claim_number)]
     assert data["answer"] == truth["answer"]
     assert Path(data["run_dir"], "results.jsonl").is_file()
 
@@ -78,7 +78,7 @@ def test_one_off_lookup_prints_the_answer_and_is_recorded_as_a_run(sandbox, engi
 def test_a_typo_in_the_payer_lists_the_known_payers(engine):
     result = CliRunner().invoke(app, ["lookup", "claim", "--payer", "sandbx", "--claim-number", "CLM1"])
     assert result.exit_code == 2
-    assert "unknown payer 'sandbx'; known payers: sandbox" in result.output
+    assert "unknown payer 'sandbx'; known payers: lakeshore, prairie, sandbox, summit" in result.output
 
 
 def test_later_runs_reuse_the_stored_session_without_signing_in(sandbox, engine, tmp_path):
