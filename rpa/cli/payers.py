@@ -6,6 +6,7 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
+from rich import box
 from rich.table import Table
 
 from rpa.cli.common import console, print_json, reports_errors
@@ -37,7 +38,7 @@ def list_payers(json_output: Annotated[bool, typer.Option("--json", help="Print 
                 "tasks": sorted(task.value for task in flow.tasks),
                 "api_mode": sorted(task.value for task in flow.api_tasks),
                 "max_sessions": config.max_sessions,
-                "url": config.url or flow.default_url or ("(embedded sandbox)" if hasattr(flow, "sandbox_portal") else None),
+                "url": config.url or flow.default_url or ("(local sandbox)" if hasattr(flow, "sandbox_portal") else None),
                 "credentials": credential.source if credential else "none configured",
                 "flow_file": catalog.portals[flow.portal_id].file,
                 "origin": info.origin,
@@ -46,25 +47,24 @@ def list_payers(json_output: Annotated[bool, typer.Option("--json", help="Print 
     if json_output:
         print_json(rows)
         return
-    table = Table(title="Payers")
-    for column in ("payer", "portal", "tasks", "api mode", "sessions", "url", "credentials"):
-        table.add_column(column)
+    table = Table(title="Payers, and the portals that serve them", box=box.SIMPLE_HEAD, padding=(0, 1))
+    table.add_column("payer", no_wrap=True)
+    table.add_column("portal", no_wrap=True)
+    table.add_column("tasks", min_width=15)
+    table.add_column("max", justify="right")
+    table.add_column("url", min_width=8)
+    table.add_column("credential", min_width=10)
     for row in rows:
+        tasks = [task.replace("claim_status", "claims") + ("+api" if task in row["api_mode"] else "") for task in row["tasks"]]
         table.add_row(
-            f"{row['payer']}\n[dim]{row['name']}[/]",
-            row["portal"],
-            ", ".join(row["tasks"]),
-            ", ".join(row["api_mode"]),
-            str(row["max_sessions"]),
-            row["url"] or "",
-            row["credentials"],
+            row["payer"], row["portal"], ", ".join(tasks), str(row["max_sessions"]), row["url"] or "", row["credentials"]
         )
     console.print(table)
 
 
 @app.command("check")
 @reports_errors
-def check_payers(
+def check(
     ids: Annotated[list[str] | None, typer.Argument(help="Payer or portal ids (default: every portal).")] = None,
     json_output: Annotated[bool, typer.Option("--json", help="Print JSON for programs.")] = False,
 ) -> None:

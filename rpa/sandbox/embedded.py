@@ -12,9 +12,7 @@ import threading
 from typing import TYPE_CHECKING
 
 import httpx
-from pydantic import SecretStr
 
-from rpa.core.credentials import Credential
 from rpa.sandbox.client import running_sandbox_url
 from rpa.sandbox.portals import DEFAULT_PORTAL, portal_kind
 
@@ -55,24 +53,6 @@ def seeded_user(base_url: str) -> dict | None:
     except (httpx.HTTPError, ValueError):
         return None
     return next((user for user in users if isinstance(user, dict) and user.get("username") == DEFAULT_USER), None)
-
-
-def seeded_credential(base_url: str, payer: str) -> Credential | None:
-    """The sandbox's own `demo` user (the sandbox lists its seeded users; none are secret)."""
-    try:
-        users = httpx.get(base_url.rstrip("/") + "/__sandbox/users", timeout=10).json()
-    except (httpx.HTTPError, ValueError):
-        return None
-    for user in users:
-        if user.get("username") == DEFAULT_USER:
-            return Credential(
-                payer,
-                user["username"],
-                SecretStr(user["password"]),
-                SecretStr(user["totp_secret"]),
-                source="the sandbox's seeded user",
-            )
-    return None
 
 
 def _answers(url: str, portal: str) -> bool:
