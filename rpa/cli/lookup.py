@@ -29,7 +29,10 @@ def claim(
     claim_number: Annotated[
         str | None, typer.Option("--claim-number", "-c", help="The claim number (or payer claim ID).")
     ] = None,
-    member_id: Annotated[str | None, typer.Option("--member-id", "-m")] = None,
+    member_id: Annotated[
+        str | None,
+        typer.Option("--member-id", "-m", help="The patient's member ID (with --dob and --from, instead of a claim number)."),
+    ] = None,
     dob: Annotated[str | None, typer.Option("--dob", help="Patient date of birth (YYYY-MM-DD or MM/DD/YYYY).")] = None,
     service_from: Annotated[str | None, typer.Option("--from", help="Service date from.")] = None,
     service_to: Annotated[str | None, typer.Option("--to", help="Service date to (default: --from).")] = None,
@@ -113,11 +116,11 @@ def _run(query: Query, json_output: bool, runs_dir: Path | None, mode: str | Non
             err_console.print(f"[bold red]stopped:[/] {stop.message}\n  fix: {stop.fix}", highlight=False)
         if json_output:
             stopped = [stop.model_dump(mode="json") for stop in summary.stopped]
-            print_json({"outcome": None, "run_dir": str(summary.run_dir), "stopped": stopped})
+            print_json({"outcome": None, "run_dir": str(summary.run_dir), "stopped": stopped}, one_line=True)
         raise typer.Exit(ExitCode.STOPPED)
     data = result.model_dump(mode="json")
     if json_output:
-        print_json({**data, "run_dir": str(summary.run_dir)})
+        print_json({**data, "run_dir": str(summary.run_dir)}, one_line=True)
     else:
         console.print(result_view(data))
         console.print(f"[dim]recorded in {summary.run_dir}[/]")

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from decimal import Decimal
 from typing import Any
 
 from rich import box
@@ -11,6 +10,15 @@ from rich.console import Console, Group
 from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
+
+from rpa.core.readout import (
+    benefit_rows,
+    claim_fields,
+    claim_status_line,
+    coverage_line,
+    eligibility_fields,
+    money,
+)
 
 OUTCOME_STYLES = {"found": "green", "not_found": "yellow", "needs_human": "magenta", "failed": "red", "rejected": "red"}
 
@@ -31,28 +39,7 @@ def result_view(result: dict[str, Any]) -> Any:
 
 
 def claim_view(claim: dict[str, Any], outcome: str, style: str) -> Any:
-    header = Table.grid(padding=(0, 2))
-    header.add_column(style="bold")
-    header.add_column()
-    status = f"{claim['status_category']} / {claim.get('status_code') or '—'}  {claim['status_text']}"
-    for label, value in (
-        ("Status", status),
-        ("Detail", claim.get("status_detail")),
-        ("Claim number", claim.get("claim_number")),
-        ("Payer claim ID", claim.get("payer_claim_id")),
-        ("Patient", claim.get("patient_name")),
-        ("Member ID", claim.get("member_id")),
-        ("Service dates", _dates(claim.get("service_date_from"), claim.get("service_date_to"))),
-        ("Received", claim.get("received_date")),
-        ("Adjudicated", claim.get("adjudicated_date")),
-        ("Billed", _money(claim.get("billed_amount"))),
-        ("Allowed", _money(claim.get("allowed_amount"))),
-        ("Paid", _money(claim.get("paid_amount"))),
-        ("Patient responsibility", _money(claim.get("patient_responsibility"))),
-        ("Check/EFT", _join(claim.get("check_number"), claim.get("payment_date"))),
-    ):
-        if value:
-            header.add_row(label, str(value))
+    header = _fields_grid([("Status", claim_status_line(claim)), *claim_fields(claim)])
     parts: list[Any] = [header]
     if claim.get("adjustments"):
         parts.append(adjustments_table("Adjustments", claim["adjustments"]))
@@ -82,9 +69,9 @@ def service_lines_table(claim: dict[str, Any], *, wide: bool = True) -> Table:
             "Procedure": line["procedure_code"],
             "Modifiers": ",".join(line.get("modifiers") or []),
             "Date": str(line.get("service_date") or ""),
-            "Billed": _money(line.get("billed_amount")),
-            "Allowed": _money(line.get("allowed_amount")),
-            "Paid": _money(line.get("paid_amount")),
+            "Billed": money(line.get("billed_amount")),
+            "Allowed": money(line.get("allowed_amount")),
+            "Paid": money(line.get("paid_amount")),
             "Status": line.get("status_category") or "",
             "Adjustments": ("; " if wide else "\n").join(
                 f"{a['group']}-{a['carc']} {a['amount']}" for a in line.get("adjustments") or []
@@ -116,35 +103,11 @@ NARROW_HEADERS = {"Line": "#", "Procedure": "Proc", "Modifiers": "Mod", "Status"
 
 
 def eligibility_view(elig: dict[str, Any], outcome: str, style: str) -> Any:
-    header = Table.grid(padding=(0, 2))
-    header.add_column(style="bold")
-    header.add_column()
-    active = "active" if elig["coverage_active"] else "NOT active"
-    status = f"{active} ({elig.get('coverage_status_code') or '—'})  {elig.get('coverage_status_text') or ''}"
-    for label, value in (
-        ("Coverage", status),
-        ("Member", _join(elig.get("patient_name"), elig.get("member_id"))),
-        ("Date of birth", elig.get("date_of_birth")),
-        ("Plan", _join(elig.get("plan_name"), elig.get("plan_type"))),
-        ("Group", elig.get("group_number")),
-        ("Coverage dates", _dates(elig.get("coverage_start"), elig.get("coverage_end"), open_end=True)),
-        ("PCP", elig.get("pcp_name")),
-    ):
-        if value:
-            header.add_row(label, str(value))
+    header = _fields_grid([("Coverage", coverage_line(elig)), *eligibility_fields(elig)])
     parts: list[Any] = [header]
     if elig.get("benefits"):
         parts.append(FitsWidth(lambda wide: benefits_table(elig["benefits"], wide=wide)))
     return Panel(Group(*parts), title=f"[{style}]eligibility: {outcome}[/]", expand=False)
-
-
-BENEFIT_NAMES = {"A": "Co-insurance", "B": "Co-payment", "C": "Deductible", "G": "Out-of-pocket max"}
-# X12 EB03 service type codes (a standard list, not any payer's words), for people reading a table.
-SERVICE_TYPE_NAMES = {
-    "1": "Medical care", "4": "Diagnostic X-ray", "5": "Diagnostic lab", "30": "Plan coverage",
-    "33": "Chiropractic", "35": "Dental", "47": "Hospital", "48": "Hospital inpatient", "50": "Hospital outpatient",
-    "86": "Emergency", "88": "Pharmacy", "98": "Office visit", "AL": "Vision", "MH": "Mental health", "UC": "Urgent care",
-}  # fmt: skip
 
 
 def benefits_table(benefits: list[dict[str, Any]], *, wide: bool = True) -> Table:
@@ -155,7 +118,7 @@ def benefits_table(benefits: list[dict[str, Any]], *, wide: bool = True) -> Tabl
         wrapping, min_widths = {"Notes"}, {}
     else:  # the level (IND/FAM) goes beside the benefit's name; the notes stay in --json
         columns = ("Service type", "Network", "Benefit", "Amount", "Met", "Remaining", "Auth")
-        wrapping, min_widths = {"Service type", "Benefit"}, {"Service type": 12, "Benefit": 13}
+        wrapping, min_widths = {"Service type", "Benefit", "Amount"}, {"Service type": 10, "Benefit": 13, "Amount": 10, "Auth": 4}
     for column in columns:
         table.add_column(
             column if wide else NARROW_HEADERS.get(column, column),
@@ -164,35 +127,14 @@ def benefits_table(benefits: list[dict[str, Any]], *, wide: bool = True) -> Tabl
             min_width=min_widths.get(column),
             max_width=36 if column == "Notes" else None,
         )
-    grouped: dict[tuple, dict[str, Any]] = {}
-    for benefit in benefits:
-        key = (
-            benefit.get("service_type_code") or "",
-            benefit.get("network") or "",
-            benefit["benefit_code"],
-            benefit.get("coverage_level") or "",
-        )
-        row = grouped.setdefault(key, {"auth": benefit.get("authorization_required"), "text": benefit.get("text")})
-        if benefit.get("time_period") == "29":
-            row["remaining"] = benefit.get("amount")
-        elif benefit.get("percent") is not None:
-            row["amount"] = f"{Decimal(str(benefit['percent'])) * 100:.0f}%"
-        else:
-            period = (" /visit" if wide else "/visit") if benefit.get("time_period") == "27" else ""
-            row["amount"] = _money(benefit.get("amount")) + period
-            row["total"] = benefit.get("amount")
-    for (service, network, code, level), row in sorted(grouped.items()):
-        met = ""
-        if row.get("total") is not None and row.get("remaining") is not None:
-            met = _money(Decimal(str(row["total"])) - Decimal(str(row["remaining"])))
-        auth = {True: "required" if wide else "yes", False: "no"}.get(row.get("auth"), "")
-        service_name = f"{service} {SERVICE_TYPE_NAMES.get(service, '')}".strip()
-        benefit_name = BENEFIT_NAMES.get(code, code)
-        amounts = (row.get("amount", ""), met, _money(row.get("remaining")), auth)
+    for row in benefit_rows(benefits):
+        amount = row.amount + (" /visit" if row.per_visit else "")  # at 80 columns "/visit" goes under the amount
+        auth = {True: "required" if wide else "yes", False: "no"}.get(row.authorization_required, "")
+        amounts = (amount, row.met, row.remaining, auth)
         if wide:
-            table.add_row(service_name, network, benefit_name, level, *amounts, row.get("text") or "")
+            table.add_row(row.service_name, row.network, row.benefit_name, row.level, *amounts, row.text)
         else:
-            table.add_row(service_name, network, f"{benefit_name} {level}".strip(), *amounts)
+            table.add_row(row.service_name, row.network, f"{row.benefit_name} {row.level}".strip(), *amounts)
     return table
 
 
@@ -207,7 +149,7 @@ def adjustments_table(title: str, adjustments: list[dict[str, Any]]) -> Table:
             adjustment["group"],
             adjustment["carc"],
             adjustment.get("rarc") or "",
-            _money(adjustment.get("amount")),
+            money(adjustment.get("amount")),
             adjustment.get("text") or "",
         )
     return table
@@ -244,19 +186,10 @@ def print_view(console: Console, view: Any) -> None:
     console.print(view)
 
 
-def _money(value: Any) -> str:
-    if value is None or value == "":
-        return ""
-    return f"${Decimal(str(value)):,.2f}"
-
-
-def _dates(start: Any, end: Any, *, open_end: bool = False) -> str:
-    if not start and not end:
-        return ""
-    if open_end and not end:
-        return f"{start} – (open)"
-    return str(start) if start == end or not end else f"{start} – {end}"
-
-
-def _join(*values: Any) -> str:
-    return "  ".join(str(value) for value in values if value)
+def _fields_grid(fields: list[tuple[str, str]]) -> Table:
+    grid = Table.grid(padding=(0, 2))
+    grid.add_column(style="bold")
+    grid.add_column()
+    for label, value in fields:
+        grid.add_row(label, value)
+    return grid

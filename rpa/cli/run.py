@@ -26,12 +26,22 @@ def run(
     runs_dir: Annotated[Path | None, typer.Option("--runs-dir", help="Where run folders go (default: runs/).")] = None,
     mode: Annotated[str | None, typer.Option("--mode", help="auto, page or api.")] = None,
     json_output: Annotated[bool, typer.Option("--json", help="Print only a JSON summary (with the run folder).")] = False,
+    wait: Annotated[
+        bool,
+        typer.Option("--wait", help="If another process is working on this worklist (or run), wait for it instead of exiting 4."),
+    ] = False,
     phi_in_logs: Annotated[
         bool, typer.Option("--phi-in-logs/--no-phi-in-logs", help="Unmasked PHI in the log (debugging only; recorded).")
     ] = False,
     verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Also print log events to stderr.")] = False,
 ) -> None:
-    """Look up every row of a worklist; results, log and evidence go to a run folder."""
+    """Look up every row of a worklist; results, log and evidence go to a run folder.
+
+    Exit codes: 0 every item answered; 1 some failed, need a person or were rejected; 2 usage or
+    input error; 3 stopped early (authentication, CAPTCHA, portal down or unreachable, SIGTERM or
+    SIGINT) with items left for --resume; 4 another process is already working on this worklist or
+    run (nothing was looked up; --wait waits for it).
+    """
     from rpa.core.settings import load_settings
     from rpa.engine.jobs import resume_run, run_worklist
 
@@ -61,16 +71,31 @@ def run(
         counts = " ".join(f"{name}={count}" for name, count in sorted(tallies.items()))
         progress.update(bar[0], advance=1, counts=counts)
 
+    def on_wait(holder: dict) -> None:
+        err_console.print(f"waiting for run {holder.get('run_id', '?')} (pid {holder.get('pid', '?')}) to finish...")
+
     with progress:
         if resume:
-            summary = resume_run(resume, settings=settings, on_start=on_start, on_result=on_result, verbose=verbose)
+            summary = resume_run(
+                resume, settings=settings, wait=wait, on_start=on_start, on_result=on_result, on_wait=on_wait, verbose=verbose
+            )
         else:
             summary = run_worklist(
-                worklist, task=task, payer=payer, settings=settings, on_start=on_start, on_result=on_result, verbose=verbose
+                worklist,
+                task=task,
+                payer=payer,
+                settings=settings,
+                wait=wait,
+                on_start=on_start,
+                on_result=on_result,
+                on_wait=on_wait,
+                verbose=verbose,
             )
     data = summary.as_dict()
     if json_output:
         print_json(data)
     else:
         err_console.print(summary_view(data))
+        if summary.resume_command:
+            err_console.print(f"to finish it: [bold]{summary.resume_command}[/]", highlight=False)
     raise typer.Exit(summary.exit_code)

@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import typer
+from rich import box
 from rich.table import Table
 
 from rpa.cli.common import console, print_json, reports_errors
@@ -20,6 +21,8 @@ RunsDirOption = Annotated[Path | None, typer.Option("--runs-dir", help="Where ru
 JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON for programs instead of tables.")]
 DaysOption = Annotated[int, typer.Option("--days", min=1, help="Follow-up: in process longer than this many days.")]
 COUNTS = ("found", "not_found", "needs_human", "failed", "rejected", "pending")
+WIDE_LIST = 150
+"""Below this many columns `runs list` prints two lines a run instead of a table."""
 
 
 class RunStatus(StrEnum):
@@ -32,6 +35,8 @@ class RunStatus(StrEnum):
 class ExportFormat(StrEnum):
     CSV = "csv"
     XLSX = "xlsx"
+    X12 = "x12"
+    FHIR = "fhir"
 
 
 @app.command("list")
@@ -64,20 +69,30 @@ def list_command(
     if not runs:
         console.print(f"No runs in {settings.runs_dir} match.")
         return
-    table = Table(title=f"Runs in {settings.runs_dir}")
-    for column in ("run", "started", "task", "payers", "items", *COUNTS, "duration", "status", "exit"):
+    if console.width < WIDE_LIST:  # two lines a run, so the whole id (what `runs show` takes) is always there
+        console.print(f"[bold]Runs in {settings.runs_dir}[/]", highlight=False)
+        for run in runs:
+            exit_code = "" if run.exit_code is None else f" (exit {run.exit_code})"
+            console.print(f"{run.run_id}  {run.status}{exit_code}", highlight=False, soft_wrap=True)
+            counts = ", ".join(
+                f"{_count(name, count)} {name.replace('_', ' ')}" for name in COUNTS if (count := run.counts.get(name, 0))
+            )
+            took = f", {run.duration_s:.0f} s" if run.duration_s is not None else ""
+            console.print(f"    {', '.join(run.payers)}: {run.items} items: {counts or 'none yet'}{took}", highlight=False)
+        return
+    table = Table(title=f"Runs in {settings.runs_dir}", box=box.SIMPLE_HEAD, padding=(0, 1))
+    table.add_column("run (starts with when)", no_wrap=True)
+    for column in ("task", "payers", "items", *COUNTS, "duration", "status"):
         table.add_column(column.replace("_", " "), justify="right" if column in ("items", *COUNTS) else "left")
     for run in runs:
         table.add_row(
             run.run_id,
-            run.started_at,
             run.task,
             ", ".join(run.payers),
             str(run.items),
             *(_count(name, run.counts.get(name, 0)) for name in COUNTS),
             f"{run.duration_s:.0f} s" if run.duration_s is not None else "",
-            run.status,
-            "" if run.exit_code is None else str(run.exit_code),
+            run.status + ("" if run.exit_code is None else f" ({run.exit_code})"),
         )
     console.print(table)
 
@@ -123,17 +138,32 @@ def report_command(run: RunArgument, days: DaysOption = 30, runs_dir: RunsDirOpt
 @reports_errors
 def export_command(
     run: RunArgument,
-    fmt: Annotated[ExportFormat, typer.Option("--format", "-f", help="xlsx: one workbook; csv: one file per table.")] = (
-        ExportFormat.XLSX
-    ),
+    fmt: Annotated[
+        ExportFormat,
+        typer.Option(
+            "--format", "-f", help="xlsx: one workbook; csv: one file per table; x12: a 277 or 271; fhir: a FHIR R4 Bundle."
+        ),
+    ] = ExportFormat.XLSX,
     output: Annotated[Path | None, typer.Option("--output", "-o", help="File to write (default: in the run folder).")] = None,
     days: DaysOption = 30,
+    separators: Annotated[
+        str | None,
+        typer.Option("--separators", help="x12: element, component, repetition, segment (default: the 276/270's, or *:^~)."),
+    ] = None,
     runs_dir: RunsDirOption = None,
 ) -> None:
-    """Results for a spreadsheet: a row per claim or member, adjustments or benefits, follow-up."""
+    """Results for a spreadsheet (a row per claim or member, adjustments or benefits, follow-up), or
+    for the billing system: a 277/271 answering every request in its order, or a FHIR Bundle."""
     from rpa.runs.export import export_run
 
     store = _open(run, runs_dir)
+    if fmt in (ExportFormat.X12, ExportFormat.FHIR):
+        from rpa.interchange.envelope import Separators
+        from rpa.interchange.export import export_interchange
+
+        chosen = Separators.parse(separators) if separators else None
+        typer.echo(str(export_interchange(store, fmt.value, output=output, separators=chosen)))
+        return
     for path in export_run(store, fmt.value, _settings(runs_dir), output=output, in_process_days=days):
         typer.echo(str(path))
 
@@ -257,6 +287,41 @@ def _print_unanswered(store, items: list[dict[str, Any]]) -> None:
     console.print(table)
 
 
+def _print_history(history: list[dict[str, Any]]) -> None:
+    """The run's attempts as a timeline: each start, how it ended and what happened on the way."""
+    table = Table(title="History", title_justify="left")
+    for column in ("#", "started", "command", "ran with", "answered", "ended", "on the way"):
+        table.add_column(column, justify="right" if column in ("#", "answered") else "left")
+    for row in history:
+        ran_with = ", ".join(f"{key} {value}" for key, value in row["arguments"].items() if value is not None)
+        ended = f"{row['status']}" + (f" (exit {row['exit_code']})" if row["exit_code"] is not None else "")
+        if row["interrupted_by"]:
+            ended += f": {row['interrupted_by']}"
+        ended += "".join(f"; {stop['portal']} stopped ({stop['kind']})" for stop in row["stopped"])
+        happened = [
+            f"{row[key]} {label}"
+            for key, label in (
+                ("retries", "retries"),
+                ("sign_ins", "sign-ins"),
+                ("session_renewals", "renewals"),
+                ("dialogs", "dialogs"),
+            )
+            if row[key]
+        ]
+        if row["circuit_opened"]:
+            happened.append("circuit opened")
+        table.add_row(
+            str(row["attempt"]),
+            row["started_at"],
+            row["command"],
+            ran_with,
+            f"{row['answered']}/{row['pending_at_start']}",
+            ended,
+            ", ".join(happened),
+        )
+    console.print(table)
+
+
 def _print_details(store, details: dict[str, Any]) -> None:
     overview = details["overview"]
     head = Table.grid(padding=(0, 2))
@@ -278,6 +343,11 @@ def _print_details(store, details: dict[str, Any]) -> None:
     console.print(head, highlight=False)
     for stop in details["stopped"]:
         console.print(f"[bold red]stopped[/] {stop['portal']} ({stop['kind']}): {stop['message']}\n  fix: {stop['fix']}")
+        for path in stop["evidence"]:
+            console.print(f"  evidence: {store.path / path}", highlight=False)
+    if details["resume"]:
+        console.print(f"[bold]to finish it:[/] {details['resume']}", highlight=False)
+    _print_history(details["history"])
     payers = Table(title="Per payer", title_justify="left")
     columns = ("items", "found", "not_found", "needs_human", "failed", "retries", "median_ms", "p95_ms")
     payers.add_column("payer")

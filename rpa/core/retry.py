@@ -26,6 +26,8 @@ OnRetry = Callable[[str, TransientError], None]
 # Failures that repeating the same request can cure; a timeout waiting for an element is not
 # one of them (the page may be wrong, not slow), so it is left to the item-level retry.
 REQUEST_LEVEL_REASONS = ("server_error", "load_error", "api_network")
+UNREACHABLE = "unreachable"
+"""The portal refuses connections or cannot be found: an outage, not the item's problem."""
 
 
 def is_request_level(error: BaseException) -> bool:

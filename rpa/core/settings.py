@@ -96,6 +96,9 @@ class PortalLimits:
     max_sessions: int = 1
     min_interval_ms: int = 0
     max_requests_per_minute: int | None = None
+    sign_ins_at_once: int = 1
+    """How many sessions may sign in side by side once a sign-in has proven the password; 1 (the
+    cautious default) signs in one at a time."""
 
 
 @dataclass(frozen=True)
@@ -130,6 +133,9 @@ class Settings(BaseModel):
     phi_in_logs: bool = False
     sign_in_limit: int | None = Field(
         None, ge=1, description="sign-ins per credential in 10 minutes before the portal stops; default max(12, 3 x sessions)"
+    )
+    borrow_wait_s: float = Field(
+        60.0, ge=0, description="how long a one-off lookup waits to borrow a session when other runs use them all"
     )
     recycle_page_after: int = Field(15, ge=1, description="items per browser tab before a fresh one (renderer memory)")
     recycle_context_after: int = Field(500, ge=1, description="items per browser context before a fresh one")

@@ -24,6 +24,7 @@ from rpa.core.errors import InputError
 from rpa.core.files import open_private
 from rpa.core.models import Task
 from rpa.core.queries import QUERY_TYPES, ClaimStatusQuery, EligibilityQuery, Query
+from rpa.interchange import is_interchange
 
 COLUMN_ALIASES = {
     "dob": "patient_dob",
@@ -82,6 +83,8 @@ class Worklist:
     rejects: list[Reject] = field(default_factory=list)
     digest: str = ""
     encoding: str = "utf-8"
+    source: bytes | None = None
+    """The file as given, kept in the run folder when an answer must mirror it (an X12 interchange)."""
 
 
 def load_worklist(path: Path, *, task: Task | None = None, default_payer: str | None = None) -> Worklist:
@@ -90,6 +93,10 @@ def load_worklist(path: Path, *, task: Task | None = None, default_payer: str | 
     if not path.is_file():
         raise InputError(f"worklist {path} does not exist")
     raw = path.read_bytes()
+    if is_interchange(raw):  # a 276 or 270, whatever its name: docs/x12-and-fhir.md
+        from rpa.interchange.x12_worklist import load_interchange_worklist
+
+        return load_interchange_worklist(path, raw, task=task, default_payer=default_payer)
     if path.suffix.lower() in (".xlsx", ".xlsm"):
         headers, rows = _read_xlsx(path)
         encoding = "xlsx"
@@ -141,7 +148,7 @@ def build_worklist(
         try:
             query = model(**data, extra=extra)
         except ValidationError as error:
-            field_name, reason = _first_problem(error)
+            field_name, reason = first_problem(error)
             worklist.rejects.append(Reject(index, field_name, reason, raw_row))
             continue
         if query.item_id in seen:
@@ -187,7 +194,7 @@ def _check_columns(task: Task, columns: set[str], default_payer: str | None, pat
         raise InputError(f"{where}missing column(s) {', '.join(repr(m) for m in missing)} for {task.value}")
 
 
-def _first_problem(error: ValidationError) -> tuple[str, str]:
+def first_problem(error: ValidationError) -> tuple[str, str]:
     problem = error.errors()[0]
     message = str(problem.get("msg", "is invalid")).removeprefix("Value error, ")
     location = [str(part) for part in problem.get("loc", ()) if part != "__root__"]

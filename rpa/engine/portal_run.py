@@ -35,11 +35,27 @@ from rpa.core.errors import (
 from rpa.core.logs import bind, bind_phi, clear_phi, get_logger, unbind
 from rpa.core.models import Outcome
 from rpa.core.results import Result, ResultError
-from rpa.core.retry import retrying
+from rpa.core.retry import UNREACHABLE, retrying
 from rpa.engine import evidence
+from rpa.engine.budget import Lease, SessionBudget
 from rpa.engine.sessions import CredentialGate, CredentialStopped, PortalSession, SessionStateStore, SignInStorm
 from rpa.portal.api import ApiUnavailable
 from rpa.runs.manifest import PortalStop, RunStats, StopKind
+
+LEND_PAUSE_S = 1.0
+"""After lending a slot, how long a worker waits before asking for one again."""
+BATCH_WAIT_S = 5.0
+UNREACHABLE_MARKERS = (
+    "ERR_CONNECTION_REFUSED",
+    "ERR_CONNECTION_RESET",
+    "ERR_CONNECTION_CLOSED",
+    "ERR_EMPTY_RESPONSE",
+    "ERR_ADDRESS_UNREACHABLE",
+    "ERR_NAME_NOT_RESOLVED",
+    "ERR_INTERNET_DISCONNECTED",
+    "ERR_CONNECTION_TIMED_OUT",
+)
+"""Chromium's words for "nobody answers at that address"."""
 
 if TYPE_CHECKING:
     from rpa.core.credentials import Credential
@@ -64,8 +80,12 @@ class PortalRun:
         stats: RunStats,
         pacer: Pacer,
         on_result: Callable[[Result], None] | None = None,
+        interactive: bool = False,
     ):
         self.flow = flow
+        self.interactive = interactive
+        """A one-off lookup: it borrows a session from a batch rather than waiting for one."""
+        self.max_sessions = config.max_sessions
         self.credential = credential
         self.settings = settings
         self.retry = config.retry
@@ -76,7 +96,13 @@ class PortalRun:
         self.pacer = pacer
         self.session_count = config.sessions
         self.on_result = on_result
-        self.gate = CredentialGate(credential, settings.state_dir, sessions=config.sessions, sign_in_limit=settings.sign_in_limit)
+        self.gate = CredentialGate(
+            credential,
+            settings.state_dir,
+            sessions=config.sessions,
+            sign_in_limit=settings.sign_in_limit,
+            at_once=flow.limits.sign_ins_at_once,
+        )
         self.state_store = SessionStateStore(settings.state_dir)
         self.stop: PortalStop | None = None
         self.payers: list[str] = []
@@ -88,43 +114,77 @@ class PortalRun:
         self.payers = sorted({item.payer for item in items})
         queue = deque(sorted(items, key=lambda item: item.payer))  # a multi-payer portal switches payer less
         count = max(1, min(self.session_count, len(items)))
-        sessions = [
-            PortalSession(
-                flow=self.flow,
-                credential=self.credential,
-                slot=slot,
-                host=self.host,
-                store=self.state_store,
-                gate=self.gate,
-                pacer=self.pacer,
-                settings=self.settings,
-                retry_policy=self.retry,
-                on_retry=self._on_request_retry,
-                on_dialog=self._on_dialog,
-            )
-            for slot in range(count)
-        ]
+        budget = SessionBudget(self.settings.state_dir, self.flow.portal_id, self.credential.key, self.max_sessions)
         self.log.info("portal_started", items=len(items), payers=self.payers, sessions=count, mode=self.mode)
 
-        async def work(session: PortalSession) -> None:
+        async def worker() -> None:
             while queue and self.stop is None:
-                item = queue.popleft()
-                result = await self.process(session, item)
-                if result is not None:
-                    await asyncio.to_thread(self.run_store.append, result)  # fsync off the event loop
-                    if self.on_result is not None:
-                        self.on_result(result)
-                await session.after_item()
+                lease = await self._lease(budget, queue)
+                if lease is None:
+                    return
+                session = self._session(lease.slot)
+                try:
+                    while queue and self.stop is None:
+                        item = queue.popleft()
+                        result = await self.process(session, item)
+                        if result is not None:
+                            await asyncio.to_thread(self.run_store.append, result)  # fsync off the event loop
+                            if self.on_result is not None:
+                                self.on_result(result)
+                        await session.after_item()
+                        if budget.someone_waits():  # a lookup waits for a session: lend it this one
+                            self.log.info("session_lent", slot=lease.slot)
+                            break
+                finally:
+                    await asyncio.gather(session.close(), return_exceptions=True)
+                    lease.release()
+                await asyncio.sleep(LEND_PAUSE_S)
 
         try:
-            await asyncio.gather(*(work(session) for session in sessions))
+            await asyncio.gather(*(worker() for _ in range(count)))
         finally:
-            await asyncio.gather(*(session.close() for session in sessions), return_exceptions=True)
             self.stats.sign_in_attempts[self.credential.key] = (
                 self.stats.sign_in_attempts.get(self.credential.key, 0) + self.gate.sign_in_attempts
             )
         self.log.info("portal_finished", stopped=self.stop.kind if self.stop else None, pending=len(queue))
         return self.stop
+
+    async def _lease(self, budget: SessionBudget, queue: deque) -> Lease | None:
+        """One of the credential's slots, shared with every process on the machine. A batch waits
+        as long as it has work (other runs finish); a one-off lookup asks to borrow one and waits a
+        little, then stops saying so (its item stays pending)."""
+        stored = [slot for slot in range(budget.limit) if self.state_store.load(self.flow.portal_id, self.credential.key, slot)]
+        if self.interactive:
+            lease = await budget.lease(self.settings.borrow_wait_s, prefer=stored, ask=True)
+            if lease is None and self.stop is None:
+                fix = "try again in a minute, or lower the batch's --sessions so a lookup can get one"
+                message = f"all {budget.limit} sessions of {self.credential.label} are in use by other runs"
+                self._stop(StopKind.SESSIONS_BUSY, message, fix)
+            return lease
+        told = False
+        while queue and self.stop is None:
+            lease = await budget.lease(BATCH_WAIT_S, prefer=stored)
+            if lease is not None:
+                return lease
+            if not told:
+                self.log.info("waiting_for_session", credential=self.credential.key, limit=budget.limit)
+                told = True
+        return None
+
+    def _session(self, slot: int) -> PortalSession:
+        return PortalSession(
+            flow=self.flow,
+            credential=self.credential,
+            slot=slot,
+            host=self.host,
+            store=self.state_store,
+            gate=self.gate,
+            pacer=self.pacer,
+            settings=self.settings,
+            retry_policy=self.retry,
+            on_retry=self._on_request_retry,
+            on_dialog=self._on_dialog,
+        )
 
     # -- one item ---------------------------------------------------------------------------
 
@@ -158,10 +218,17 @@ class PortalRun:
             self._stop(StopKind.CONFIG, error.message, "fix the configuration named above, then rpa run --resume RUN")
             return None
         except NeedsHuman as error:
-            if error.stops_credential:
-                self._stop_for_credential(error)
+            if error.stops_credential:  # a CAPTCHA or a missing credential field: the session's problem, not the item's
+                self._stop_for_credential(error, await self._stop_evidence(session))
+                return None
             return await self._unanswered(session, item, state, started, Outcome.NEEDS_HUMAN, error)
-        except (TransientError, SessionExpired, FlowError) as error:
+        except TransientError as error:
+            if error.reason == UNREACHABLE:  # an outage is the portal's problem, not the claim's
+                fix = "wait for the portal to answer again, then rpa run --resume RUN"
+                self._stop(StopKind.PORTAL_DOWN, f"the portal does not answer: {error.message}", fix)
+                return None
+            return await self._unanswered(session, item, state, started, Outcome.FAILED, error)
+        except (SessionExpired, FlowError) as error:
             return await self._unanswered(session, item, state, started, Outcome.FAILED, error)
         except Exception as error:  # a bug must cost one item, never the run
             self.log.exception("item_crashed")
@@ -306,29 +373,40 @@ class PortalRun:
             mode=state.mode,
         )
 
-    def _stop_for_credential(self, error: RpaError) -> None:
+    async def _stop_evidence(self, session: PortalSession) -> list[str]:
+        """What the portal showed when it stopped a credential (a CAPTCHA): kept beside the stop."""
+        folder = self.run_store.artifacts_dir(f"stop-{self.flow.portal_id}")
+        try:
+            return await evidence.capture(session, folder, self.run_store.path, api_mode=False)
+        except Exception as capture_error:  # evidence is best effort
+            self.log.warning("evidence_failed", problem=str(capture_error)[:200])
+            return []
+
+    def _stop_for_credential(self, error: RpaError, evidence_paths: list[str] | None = None) -> None:
         cause = error.cause if isinstance(error, CredentialStopped) else error
         if isinstance(cause, SignInStorm):
             fix = (
                 f"check that nobody else uses {self.credential.username} and that max_sessions for {self.flow.portal_id} "
                 "is what the portal allows, then rpa run --resume RUN"
             )
-            self._stop(StopKind.SIGN_IN_STORM, f"{self.credential.label}: {cause.message}", fix)
+            self._stop(StopKind.SIGN_IN_STORM, f"{self.credential.label}: {cause.message}", fix, evidence_paths)
         elif isinstance(cause, NeedsHuman):
             fix = cause.fix or (
                 f"sign in to {self.flow.display_name or self.flow.portal_id} once by hand as "
                 f"{self.credential.username} to clear the CAPTCHA, then rpa run --resume RUN"
             )
-            self._stop(StopKind.NEEDS_HUMAN, f"{self.credential.label}: {cause.message}", fix)
+            self._stop(StopKind.NEEDS_HUMAN, f"{self.credential.label}: {cause.message}", fix, evidence_paths)
         else:
             fix = (
                 f"fix the credential {self.credential.label} (check the password, unlock the account), then rpa run --resume RUN"
             )
-            self._stop(StopKind.AUTHENTICATION, f"{self.credential.label}: {cause.message}", fix)
+            self._stop(StopKind.AUTHENTICATION, f"{self.credential.label}: {cause.message}", fix, evidence_paths)
 
-    def _stop(self, kind: StopKind, message: str, fix: str) -> None:
+    def _stop(self, kind: StopKind, message: str, fix: str, evidence_paths: list[str] | None = None) -> None:
         if self.stop is None:
-            self.stop = PortalStop(portal=self.flow.portal_id, payers=self.payers, kind=kind, message=message, fix=fix)
+            self.stop = PortalStop(
+                portal=self.flow.portal_id, payers=self.payers, kind=kind, message=message, fix=fix, evidence=evidence_paths or []
+            )
             self.log.error("portal_stopped", kind=kind.value, reason=message, fix=fix)
 
     def _on_dialog(self, dialog_type: str, answer: str) -> None:
@@ -343,9 +421,12 @@ class _ItemState:
 
 
 def _classify_browser_error(error: Exception) -> RpaError:
-    """Playwright's errors, in the engine's taxonomy: all of them are worth another attempt."""
+    """Playwright's errors, in the engine's taxonomy: all of them are worth another attempt; a
+    portal that refuses connections is unreachable (its items wait for it, pending)."""
     name = type(error).__name__
     text = str(error).splitlines()[0][:300] if str(error) else name
+    if any(marker in text for marker in UNREACHABLE_MARKERS):
+        return TransientError(f"the portal is unreachable: {text}", reason=UNREACHABLE)
     if name == "TimeoutError":
         return TransientError(f"timed out: {text}", reason="timeout")
     if "closed" in text.lower():

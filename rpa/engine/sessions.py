@@ -4,9 +4,11 @@ Each credential gets up to N sessions (slots). A slot's signed-in state is store
 `runs/` (owner-only) and reused by later runs and one-off lookups while the portal still
 accepts it; when the portal says it expired, the engine signs in again once.
 
-Sign-ins for one credential go through a `CredentialGate`, one at a time: a wrong password
-is tried exactly once per run (never enough to lock an account), and once the gate has seen an
-authentication failure or a CAPTCHA it stays closed for the rest of the run. Cookies the portal
+Sign-ins for one credential go through a `CredentialGate`: one at a time until one has proven
+the password, then as many side by side as the portal allows (a run with eight sessions is not
+eight sign-ins long); a wrong
+password is tried exactly once per run (never enough to lock an account), and once the gate
+has seen an authentication failure or a CAPTCHA it stays closed for the rest of the run. Cookies the portal
 keeps for "remember this device" are shared with new slots, so only the first sign-in answers MFA.
 """
 
@@ -17,7 +19,8 @@ import hashlib
 import json
 import time
 from collections import deque
-from collections.abc import Callable
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -114,9 +117,14 @@ class CredentialGate:
 
     STORM_WINDOW_S = 600
 
-    def __init__(self, credential: Credential, state_dir: Path, *, sessions: int = 1, sign_in_limit: int | None = None):
+    def __init__(
+        self, credential: Credential, state_dir: Path, *, sessions: int = 1, sign_in_limit: int | None = None, at_once: int = 1
+    ):
         self.credential = credential
         self.lock = asyncio.Lock()
+        self.proven = False
+        """A sign-in succeeded in this run: the password is right, later sign-ins may overlap."""
+        self._side_by_side = asyncio.Semaphore(max(1, min(sessions, at_once)))
         self.failure: RpaError | None = None
         self.sign_in_attempts = 0
         self.storm_limit = sign_in_limit or max(12, 3 * sessions)
@@ -125,6 +133,17 @@ class CredentialGate:
         secret = credential.secret(TOTP_SECRET)
         self.totp = TotpSource(secret, state_dir) if secret else None
         SECRETS.add(*credential.secret_values())
+
+    @asynccontextmanager
+    async def turn(self) -> AsyncIterator[None]:
+        """A sign-in's turn: alone while the password is unproven, side by side afterwards."""
+        if not self.proven:
+            async with self.lock:
+                if not self.proven:
+                    yield
+                    return
+        async with self._side_by_side:
+            yield
 
     def close(self, error: RpaError) -> None:
         self.failure = error
@@ -285,7 +304,7 @@ class PortalSession:
 
     async def sign_in(self) -> None:
         """Sign in once, through the credential's gate; failures close the gate for the run."""
-        async with self.gate.lock:
+        async with self.gate.turn():
             self.gate.admit()
             portal = await self.page()
             await self._add_remembered_device()
@@ -304,6 +323,7 @@ class PortalSession:
                 raise
             await self._save_state()
             self.signed_in = True
+            self.gate.proven = True
             self._log.info("sign_in_done", credential=self.credential.key)
             if self.portal_api is not None:
                 await self._drop_api()

@@ -36,6 +36,17 @@ def missing_fields(flow_type: type[Flow], credential: Credential) -> list[str]:
     return [name for name in flow_type.credential_fields if not credential.has(name)]
 
 
+def unreachable(base_url: str) -> str | None:
+    """Why the portal at `base_url` does not answer at all (refused, unknown host, timed out), or None."""
+    import httpx
+
+    try:
+        httpx.get(base_url, timeout=10.0)
+    except httpx.HTTPError as error:
+        return f"{type(error).__name__}: {error}"[:200]
+    return None
+
+
 def no_url_fix(portal_id: str) -> str:
     return f"set {env_name(portal_id, 'URL')} or portals.{portal_id}.url in the config file"
 

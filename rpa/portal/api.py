@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 import httpx
 
 from rpa.core.errors import FlowError, RpaError, SessionExpired, TransientError
-from rpa.core.retry import OnRetry, retrying
+from rpa.core.retry import UNREACHABLE, OnRetry, retrying
 from rpa.core.settings import RetrySettings
 
 if TYPE_CHECKING:
@@ -69,6 +69,8 @@ class PortalApi:
         clean = {key: str(value) for key, value in (params or {}).items() if value not in (None, "")}
         try:
             response = await self.request.get(path, params=clean, timeout=self.timeout_ms / 1000, follow_redirects=False)
+        except (httpx.ConnectError, httpx.ConnectTimeout) as error:
+            raise TransientError(f"the portal is unreachable: {type(error).__name__}: {error}", reason=UNREACHABLE) from None
         except httpx.HTTPError as error:
             raise TransientError(f"API request failed: {type(error).__name__}: {error}", reason="api_network") from None
         status = response.status_code

@@ -2,7 +2,9 @@
 
 One typed model, written in one place (`RunStore`), so every reader sees the same fields with
 the same meaning: what was run and how, its status and exit code, the counts, every stop with
-its fix, the engine's counters, and each resume with the arguments it ran with.
+its fix, the engine's counters, and the history of every attempt (the first run and each
+resume: when, by which process, with which arguments and portal settings, how it ended, what
+stopped it and what it cost), so an interruption is never hidden by the resume that followed.
 """
 
 from __future__ import annotations
@@ -40,6 +42,8 @@ class StopKind(StrEnum):
     PORTAL_DOWN = "portal_down"
     SIGN_IN_STORM = "sign_in_storm"
     CONFIG = "config"
+    SESSIONS_BUSY = "sessions_busy"
+    """Every session the credential may have is in use by other processes (a lookup could not borrow one)."""
 
 
 class PortalStop(BaseModel):
@@ -52,6 +56,8 @@ class PortalStop(BaseModel):
     kind: StopKind
     message: str
     fix: str
+    evidence: list[str] = Field(default_factory=list)
+    """What the portal showed when it stopped (a CAPTCHA's screenshot), relative to the run folder."""
 
     @model_validator(mode="before")
     @classmethod
@@ -67,14 +73,6 @@ class WorklistInfo(BaseModel):
     digest: str | None = None
     encoding: str | None = None
     rows: int = 0
-
-
-class ResumeRecord(BaseModel):
-    model_config = ConfigDict(extra="allow")
-
-    started_at: UtcTime
-    pending: int
-    arguments: dict[str, Any] = Field(default_factory=dict)
 
 
 class RunStats(BaseModel):
@@ -119,6 +117,32 @@ class RunStats(BaseModel):
         return {**self.model_dump(mode="json"), "retries": self.retries}
 
 
+class Attempt(BaseModel):
+    """One process's go at the run: the first run, or a resume."""
+
+    model_config = ConfigDict(extra="allow")
+
+    started_at: UtcTime
+    finished_at: UtcTime | None = None
+    pid: int | None = None
+    host: str | None = None
+    command: str = "run"
+    arguments: dict[str, Any] = Field(default_factory=dict)
+    """What this attempt ran with: the arguments it was given, resolved (sessions, mode, ...)."""
+    portals: dict[str, dict[str, Any]] = Field(default_factory=dict)
+    """Each portal's settings as resolved for this attempt (sessions, mode, pacing)."""
+    pending_at_start: int = 0
+    answered: int = 0
+    """Items this attempt finished (found, not found, failed or parked for a person)."""
+    status: RunStatus = RunStatus.RUNNING
+    exit_code: int | None = None
+    stopped: list[PortalStop] = Field(default_factory=list)
+    interrupted_by: str | None = None
+    """The signal that stopped it (SIGTERM, SIGINT), if one did."""
+    stats: RunStats = Field(default_factory=RunStats)
+    duration_s: float | None = None
+
+
 class Manifest(BaseModel):
     model_config = ConfigDict(extra="allow")
 
@@ -136,9 +160,20 @@ class Manifest(BaseModel):
     portals: list[str] = Field(default_factory=list)
     versions: dict[str, str] = Field(default_factory=dict)
     settings: dict[str, Any] = Field(default_factory=dict)
-    resumes: list[ResumeRecord] = Field(default_factory=list)
+    attempts: list[Attempt] = Field(default_factory=list)
     counts: dict[str, int] = Field(default_factory=dict)
     stopped: list[PortalStop] = Field(default_factory=list)
+    """What stopped the latest attempt (each attempt keeps its own in `attempts`)."""
     stats: RunStats = Field(default_factory=RunStats)
+    """Every attempt's counters summed."""
     duration_s: float | None = None
     exit_code: int | None = None
+
+    @property
+    def resumes(self) -> int:
+        return max(0, len(self.attempts) - 1)
+
+    @property
+    def original_arguments(self) -> dict[str, Any]:
+        """What the run was first started with (a resume reuses it unless told otherwise)."""
+        return self.attempts[0].arguments if self.attempts else self.arguments

@@ -38,6 +38,9 @@ class RunOverview:
         return {**self.__dict__, "path": str(self.path)}
 
 
+RESUMABLE = ("stopped", "interrupted")
+
+
 def list_runs(
     runs_dir: Path,
     *,
@@ -110,6 +113,8 @@ def run_details(store: RunStore, *, slowest: int = 5) -> dict[str, Any]:
         ],
         "retries": retry_stats(results, manifest.stats.as_dict()),
         "stopped": [stop.model_dump(mode="json") for stop in manifest.stopped],
+        "history": history(store),
+        "resume": f"rpa run --resume {store.run_id}" if overview_of(store).status in RESUMABLE else None,
         "slowest": [_item_brief(result) for result in sorted(results, key=lambda r: r.duration_ms, reverse=True)[:slowest]],
         "rejects_by_reason": [
             {"field": field, "reason": reason, "count": count}
@@ -117,6 +122,39 @@ def run_details(store: RunStore, *, slowest: int = 5) -> dict[str, Any]:
         ],
         "rejects": rejects,
     }
+
+
+def history(store: RunStore) -> list[dict[str, Any]]:
+    """Every attempt at the run (the first run and each resume), oldest first: a timeline in
+    which an interruption, a stop, a storm of sign-ins or a renewal stays visible after the
+    resume that finished the run."""
+    rows = []
+    for number, attempt in enumerate(store.manifest().attempts, start=1):
+        data = attempt.model_dump(mode="json")
+        stats = attempt.stats
+        rows.append(
+            {
+                "attempt": number,
+                "command": attempt.command,
+                "started_at": data["started_at"],
+                "finished_at": data["finished_at"],
+                "status": attempt.status.value,
+                "exit_code": attempt.exit_code,
+                "interrupted_by": attempt.interrupted_by,
+                "pending_at_start": attempt.pending_at_start,
+                "answered": attempt.answered,
+                "arguments": {key: value for key, value in attempt.arguments.items() if key in ("sessions", "mode")},
+                "portals": data["portals"],
+                "stopped": data["stopped"],
+                "retries": stats.retries,
+                "sign_ins": sum(stats.sign_in_attempts.values()),
+                "session_renewals": stats.session_renewals,
+                "circuit_opened": stats.circuit_opened,
+                "dialogs": sum(stats.dialogs.values()),
+                "duration_s": attempt.duration_s,
+            }
+        )
+    return rows
 
 
 def per_payer(results: list[Result]) -> dict[str, dict[str, Any]]:

@@ -24,7 +24,8 @@ from pathlib import Path
 from typing import Any
 
 from rpa.core.errors import InputError
-from rpa.core.files import open_private, private_dir, write_private_text
+from rpa.core.files import open_private, private_dir, write_private_bytes, write_private_text
+from rpa.core.locks import RUN_LOCK, is_held
 from rpa.core.models import Outcome, Task
 from rpa.core.queries import QUERY_TYPES
 from rpa.core.results import Result
@@ -38,6 +39,8 @@ RESULTS_CSV = "results.csv"
 REJECTS = "rejects.csv"
 LOG = "log.jsonl"
 ARTIFACTS = "artifacts"
+SOURCE = "request.x12"
+"""The worklist as given when an answer must mirror it: a billing system's 276 or 270 interchange."""
 FORMULA_PREFIXES = ("=", "+", "@", "\t", "\r", "-")
 
 
@@ -65,6 +68,7 @@ class RunStore:
         items: list[WorkItem],
         rejects: list[Reject],
         manifest: dict[str, Any],
+        source: bytes | None = None,
     ) -> RunStore:
         """A new run folder; `manifest` holds what the run is (command, arguments, worklist, ...)."""
         started = utc_now()
@@ -77,6 +81,8 @@ class RunStore:
             handle.flush()
             os.fsync(handle.fileno())
         store.write_rejects(rejects)
+        if source is not None:
+            write_private_bytes(store.path / SOURCE, source)
         open_private(store.path / RESULTS, "a").close()
         store.write_manifest(
             Manifest(
@@ -123,18 +129,14 @@ class RunStore:
         return items
 
     def results(self) -> list[Result]:
-        """Every complete result line, first one per item; a torn final line is cut off."""
+        """Every complete result line, first one per item. Reading never changes the folder: a
+        line torn by `kill -9` (or one the writer is appending right now) is skipped, not cut."""
         path = self.path / RESULTS
         if not path.exists():
             return []
         raw = path.read_bytes()
-        if raw and not raw.endswith(b"\n"):
-            cut = raw.rfind(b"\n") + 1
-            with open(path, "r+b") as handle:
-                handle.truncate(cut)
-            raw = raw[:cut]
         results: dict[str, Result] = {}
-        for line in raw.decode("utf-8").splitlines():
+        for line in raw[: raw.rfind(b"\n") + 1].decode("utf-8").splitlines():
             if not line.strip():
                 continue
             try:
@@ -143,6 +145,22 @@ class RunStore:
                 continue
             results.setdefault(result.item_id, result)
         return list(results.values())
+
+    def repair(self) -> None:
+        """Cut a torn last line before appending again. Only the run's owner (holding its lock)
+        calls this, when it takes over a run that a killed process left."""
+        path = self.path / RESULTS
+        if not path.exists():
+            return
+        raw = path.read_bytes()
+        if raw and not raw.endswith(b"\n"):
+            with open(path, "r+b") as handle:
+                handle.truncate(raw.rfind(b"\n") + 1)
+
+    def source(self) -> bytes | None:
+        """The interchange the run's worklist was, when it was one."""
+        path = self.path / SOURCE
+        return path.read_bytes() if path.exists() else None
 
     def pending(self) -> list[WorkItem]:
         done = {result.item_id for result in self.results()}
@@ -205,7 +223,10 @@ class RunStore:
         return path
 
     def owner_alive(self) -> bool:
-        """Is the process that last wrote this run (its manifest's pid) still running?"""
+        """Is a process working on this run now (holding its lock)? Runs from before run locks
+        fall back to whether the manifest's process still exists."""
+        if (self.path / f"{RUN_LOCK}.lock").exists():
+            return is_held(self.path / f"{RUN_LOCK}.lock")
         pid = self.manifest().pid
         if not isinstance(pid, int) or pid == os.getpid():
             return False

@@ -61,3 +61,16 @@ def test_at_80_columns_a_denied_claims_line_amounts_and_adjustments_are_whole():
         assert f"${float(line['billed_amount']):,.2f}" in text
         for adjustment in line["adjustments"]:
             assert f"{adjustment['group']}-{adjustment['carc']} {adjustment['amount']}" in text
+
+
+def test_at_80_columns_every_clearinghouse_member_keeps_the_auth_column_whole():
+    from rpa.sandbox.clearinghouse.data import generate as generate_clearinghouse
+    from rpa.sandbox.clearinghouse.truth import eligibility_truth as clearinghouse_truth
+
+    data = generate_clearinghouse(members=60, claims=10)
+    for member in data.members:
+        answer = clearinghouse_truth(data, member).model_dump(mode="json")
+        if answer["benefits"]:
+            text = shown(answer, 80)
+            assert max(len(line) for line in text.splitlines()) <= 80
+            assert "Auth" in text and "Au…" not in text and " Au " not in text

@@ -71,6 +71,7 @@ def eligibility_worklist(truth: list[dict], count: int) -> list[dict]:
     return rows
 
 
+@pytest.mark.timeout(900)
 @pytest.mark.parametrize("sessions", [4, 1])
 def test_claims_of_every_payer_agree_with_the_ground_truth(clearinghouse, clearinghouse_engine, tmp_path, sessions):
     truth = clearinghouse.truth_claims()
@@ -97,6 +98,7 @@ def test_claims_of_every_payer_agree_with_the_ground_truth(clearinghouse, cleari
     assert summary.stats["dialogs"] == {} or set(summary.stats["dialogs"]) <= {"confirm/accept"}
 
 
+@pytest.mark.timeout(600)
 @pytest.mark.parametrize("sessions", [4, 1])
 def test_eligibility_of_every_payer_agrees_with_the_ground_truth(clearinghouse, clearinghouse_engine, tmp_path, sessions):
     truth = clearinghouse.truth_eligibility(date="2026-11-01")

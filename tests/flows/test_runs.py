@@ -55,7 +55,10 @@ def test_run_killed_three_times_and_resumed_has_no_item_twice_and_none_missing(s
     tally = score(RunStore(run_dir).results(), index_truth(sandbox.truth_claims()))
     assert tally.correct == len(claims)
     manifest = json.loads((run_dir / "manifest.json").read_text())
-    assert manifest["status"] == "completed" and len(manifest["resumes"]) == 3
+    assert manifest["status"] == "completed" and len(manifest["attempts"]) == 4
+    killed = manifest["attempts"][:3]
+    assert all(attempt["status"] == "interrupted" and "killed" in attempt["interrupted_by"] for attempt in killed)
+    assert sum(attempt["answered"] for attempt in manifest["attempts"]) == len(claims)
 
 
 def test_one_off_lookup_prints_the_answer_and_is_recorded_as_a_run(sandbox, engine):

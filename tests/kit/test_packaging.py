@@ -26,3 +26,4 @@ def test_the_wheel_carries_flows_maps_cases_templates_and_sandbox_pages(tmp_path
     assert {f"rpa/payers/templates/{name}.tmpl" for name in ("flow.py", "selectors.yaml", "wording.yaml", "cases.yaml")} <= names
     assert "rpa/sandbox/clearinghouse/templates/claim_detail.html" in names and "rpa/sandbox/templates/login.html" in names
     assert "rpa/runs/report/report.html.j2" in names and "rpa/runs/followup_actions.yaml" in names
+    assert {"rpa/console/templates/followup.html", "rpa/console/static/console.css", "rpa/console/static/console.js"} <= names

@@ -6,8 +6,8 @@
   visit past the filing limit), one bad row (rejected) and a note column carrying formulas;
 - `failures`: three claims read from pages while every page is an error page, two attempts each,
   traced always, so failed items come with screenshots and traces;
-- `needs_human`: a sign-in that meets MFA with no TOTP secret: one needs-human item with a
-  screenshot, the rest left pending (a stopped run);
+- `needs_human`: a sign-in that meets MFA with no TOTP secret stops the portal: the stop carries
+  a screenshot of the code page, and every item stays pending for the resume after the fix;
 - `eligibility`: a few members, so eligibility runs show up too.
 The review commands only read these folders; a test that changes one works on a copy.
 """

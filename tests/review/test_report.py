@@ -96,13 +96,13 @@ def test_a_failure_opens_with_its_screenshot_error_attempts_and_trace(review_run
     assert command == f"playwright show-trace {(store.path / trace).resolve()}"
 
 
-def test_a_needs_human_item_shows_its_screenshot_and_the_stop_notice(review_runs, page, opened):
+def test_a_stopped_run_shows_the_stop_with_its_screenshot_its_history_and_how_to_finish_it(review_runs, page, opened):
     store = review_runs.needs_human
     opened(write_report(store))
-    [item] = [result for result in store.results() if result.outcome.value == "needs_human"]
 
-    assert "sandbox stopped (needs_human)" in page.get_by_role("alert").inner_text()
-    card = page.locator(f"#item-{item.item_id}")
-    card.locator("summary").click()
-    assert card.locator("img.screenshot").evaluate("img => img.naturalWidth") > 0
-    assert "No trace" in card.inner_text()
+    notice = page.get_by_role("alert")
+    assert "sandbox stopped (needs_human)" in notice.inner_text() and "no TOTP secret" in notice.inner_text()
+    assert notice.locator("img.stop-screenshot").evaluate("img => img.naturalWidth") > 0
+    assert f"rpa run --resume {store.run_id}" in page.locator(".resume").inner_text()
+    history = page.get_by_role("region", name="History").inner_text()
+    assert "stopped (exit 3)" in history and "sandbox stopped (needs_human)" in history

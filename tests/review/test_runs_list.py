@@ -32,7 +32,7 @@ def test_runs_are_filtered_by_status_payer_and_start_date(review_runs):
 
     stopped = listed(review_runs, "--status", "stopped")
     assert [run["run_id"] for run in stopped] == [review_runs.needs_human.run_id]
-    assert stopped[0]["counts"]["pending"] == 1 and stopped[0]["exit_code"] == 3
+    assert stopped[0]["counts"]["pending"] == 2 and stopped[0]["exit_code"] == 3
     assert listed(review_runs, "--payer", "other-payer") == []
     assert len(listed(review_runs, "--payer", "SANDBOX", "--since", day.isoformat(), "--until", day.isoformat())) == 4
     assert listed(review_runs, "--since", (day + timedelta(days=1)).isoformat()) == []

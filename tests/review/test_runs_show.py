@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import shutil
 from pathlib import Path
 
 from .conftest import rpa
@@ -46,8 +47,12 @@ def test_the_summary_names_payers_rejects_and_the_slowest_items(review_runs):
 def test_a_stopped_run_says_what_stopped_it_and_how_to_go_on(review_runs):
     result = show(review_runs.needs_human)
     assert result.exit_code == 0, result.output
-    assert "stopped sandbox (needs_human)" in result.output and "rpa run --resume RUN" in result.output
-    assert "pending 1" in result.output
+    output = " ".join(result.output.split())
+    assert "stopped sandbox (needs_human)" in output and "no TOTP secret" in output
+    assert f"to finish it: rpa run --resume {review_runs.needs_human.run_id}" in output
+    assert "pending 2" in output and "History" in output and "stopped (exit 3); sandbox stopped (needs_human)" in output
+    evidence = json.loads(show(review_runs.needs_human, "--json").output)["stopped"][0]["evidence"]
+    assert any(path.endswith("screenshot.png") and (review_runs.needs_human.path / path).is_file() for path in evidence)
 
 
 def test_failed_lists_failed_and_needs_human_items_with_evidence_on_disk(review_runs):
@@ -59,10 +64,7 @@ def test_failed_lists_failed_and_needs_human_items_with_evidence_on_disk(review_
         assert all(Path(path).is_file() for path in item["evidence"])
         assert item["error"]["kind"] == "transient" and item["attempts"] == 2
 
-    needs_human = json.loads(show(review_runs.needs_human, "--failed", "--json").output)
-    assert [item["outcome"] for item in needs_human] == ["needs_human"]
-    assert "no TOTP secret" in needs_human[0]["error"]["message"]
-    assert any(path.endswith("screenshot.png") and Path(path).is_file() for path in needs_human[0]["evidence"])
+    assert json.loads(show(review_runs.needs_human, "--failed", "--json").output) == [], "the stop's items stay pending"
 
     table = show(review_runs.failures, "--failed")
     assert table.exit_code == 0
@@ -72,3 +74,16 @@ def test_failed_lists_failed_and_needs_human_items_with_evidence_on_disk(review_
 def test_an_unknown_run_is_a_usage_error(review_runs):
     result = rpa("runs", "show", "20990101T000000Z-nothing", "--runs-dir", review_runs.runs_dir)
     assert result.exit_code == 2 and "no run" in result.output
+
+
+def test_showing_a_run_mid_append_never_changes_its_results(review_runs, tmp_path):
+    run = shutil.copytree(review_runs.claims.path, tmp_path / review_runs.claims.run_id)
+    torn = b'{"item_id": "abc", "task": "claim_st'  # the writer is half-way through a line
+    with open(run / "results.jsonl", "ab") as results:
+        results.write(torn)
+    before = (run / "results.jsonl").read_bytes()
+
+    for command in (("runs", "show", run.name), ("runs", "show", run.name, "--failed"), ("runs", "list"), ("followup", run.name)):
+        assert rpa(*command, "--runs-dir", tmp_path).exit_code == 0
+
+    assert (run / "results.jsonl").read_bytes() == before

@@ -32,7 +32,7 @@ class ClearinghouseFlow(SandboxPortal, Flow):
         Payer("prairie", "Prairie Mutual Insurance", filing_limit_days=365, wording="payers/prairie.yaml", facts=BY_NPI),
     )
     tasks = frozenset({Task.CLAIM_STATUS, Task.ELIGIBILITY})
-    limits = PortalLimits(max_sessions=8)
+    limits = PortalLimits(max_sessions=8, sign_ins_at_once=4)
     credential_fields = ("password", "totp_secret", "security_answer")
     required_elements = (
         "cs.payer", "cs.payer_option", "cs.provider", "cs.tab", "cs.member_id", "cs.dob", "cs.from", "cs.to",

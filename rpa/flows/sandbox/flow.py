@@ -26,7 +26,7 @@ class SandboxFlow(SandboxPortal, Flow):
     payers = (Payer("sandbox", "Sandbox Health", filing_limit_days=180),)
     tasks = frozenset({Task.CLAIM_STATUS, Task.ELIGIBILITY})
     api_tasks = frozenset({Task.CLAIM_STATUS, Task.ELIGIBILITY})
-    limits = PortalLimits(max_sessions=8)
+    limits = PortalLimits(max_sessions=8, sign_ins_at_once=4)
     required_elements = (
         "claims.claim_number", "claims.member_id", "claims.dob", "claims.from", "claims.to", "claims.npi",
         "claims.search", "claims.results", "claims.no_results", "claims.next",

@@ -69,6 +69,7 @@ def render_report(
         outcome_bars=outcome_bars(counts),
         throughput=throughput(results),
         failures=failure_cards(store, results),
+        stops=stop_cards(store, details["stopped"]),
         follow_up=follow_up,
         payers=sorted({result.payer for result in results}),
         items_json=_script_json([_item_row(result) for result in results]),
@@ -108,6 +109,17 @@ def throughput(results: list[Result]) -> dict[str, Any] | None:
         "start": datetime.fromtimestamp(start, UTC).strftime("%H:%M:%S"),
         "end": datetime.fromtimestamp(start + bins * width, UTC).strftime("%H:%M:%S"),
     }
+
+
+def stop_cards(store: RunStore, stops: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Each stop with what the portal showed when it stopped (a CAPTCHA's screenshot inlined)."""
+    cards = []
+    for stop in stops:
+        screenshot = next((path for path in stop["evidence"] if path.endswith(".png") and _inside(store.path, path)), None)
+        png = (store.path / screenshot).read_bytes() if screenshot and (store.path / screenshot).is_file() else b""
+        uri = "data:image/png;base64," + base64.b64encode(png).decode("ascii") if 0 < len(png) <= INLINE_BUDGET_BYTES else None
+        cards.append({**stop, "screenshot": screenshot, "screenshot_uri": uri})
+    return cards
 
 
 def failure_cards(store: RunStore, results: list[Result]) -> list[dict[str, Any]]:
