@@ -181,6 +181,8 @@ def run_test_cases(portal: str, *, settings: Settings | None = None) -> tuple[li
 
     flow = get_portal(portal)
     settings = settings or load_settings()
+    if settings.sessions is None:  # a handful of cases: one session, so no second sign-in is needed
+        settings = settings.model_copy(update={"sessions": 1})
     cases = load_cases(flow.file_beside(flow.test_cases))
     outcomes: list[CaseResult] = []
     summaries: list[RunSummary] = []
