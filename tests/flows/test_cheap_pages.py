@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-import asyncio
-
+from rpa.engine.jobs import run_async
 from rpa.portal.browser import BrowserHost
 
 
@@ -31,7 +30,7 @@ async def open_sign_in_page_three_times_then_an_image(url: str) -> str:
 def test_images_are_blocked_and_scripts_and_styles_come_from_the_cache(sandbox):
     before = static_requests(sandbox)
 
-    image = asyncio.run(open_sign_in_page_three_times_then_an_image(sandbox.url))
+    image = run_async(open_sign_in_page_three_times_then_an_image(sandbox.url))
 
     assert image == "blocked"
     assert static_requests(sandbox) - before == 2  # portal.css and portal.js, once for three pages
