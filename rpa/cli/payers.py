@@ -67,16 +67,21 @@ def list_payers(json_output: Annotated[bool, typer.Option("--json", help="Print 
 def check(
     ids: Annotated[list[str] | None, typer.Argument(help="Payer or portal ids (default: every portal).")] = None,
     json_output: Annotated[bool, typer.Option("--json", help="Print JSON for programs.")] = False,
+    sign_in: Annotated[
+        bool, typer.Option("--sign-in", help="Also sign in once and run the flow's declared test cases (catches changed pages).")
+    ] = False,
+    runs_dir: Annotated[Path | None, typer.Option(help="Where --sign-in records its test runs.")] = None,
 ) -> None:
     """Is each portal ready to run: maps, portal answering, every credential field, no refused password.
 
-    Never signs in (a sign-in counts against the account's lockout limit). Exit code 0 when
-    every portal checked is ready, 1 when any is not.
+    Never signs in unless --sign-in is given (a sign-in counts against the account's lockout
+    limit); then it also runs the flow's declared test cases, so a portal whose pages changed is
+    caught before the overnight run. Exit code 0 when every portal checked is ready, 1 when any is not.
     """
     from rpa.core.settings import load_settings
     from rpa.engine.readiness import check_readiness
 
-    results = check_readiness(ids or [], load_settings())
+    results = check_readiness(ids or [], load_settings(runs_dir=runs_dir), sign_in=sign_in)
     if json_output:
         print_json([result.as_dict() for result in results])
     else:

@@ -58,6 +58,32 @@ class NeedsHuman(RpaError):
         """What a person should do, when the flow knows better than a generic CAPTCHA hint."""
 
 
+class RateLimited(RpaError):
+    """The portal answered HTTP 429 (or said "too many requests"): wait as long as it asks, slow
+    the credential down, go on. Never a failure and never an outage: a run under a rate limit
+    finishes, just slower."""
+
+    kind = "rate_limited"
+
+    def __init__(self, message: str, *, retry_after_s: float | None = None, **kwargs):
+        super().__init__(message, **kwargs)
+        self.retry_after_s = retry_after_s
+        """What the portal asked for (`Retry-After`), None when it did not say."""
+
+
+class LayoutError(RpaError):
+    """A settled page (no navigation, no alarm, network quiet) without the element a flow
+    expects: the portal's pages changed or the selector map is wrong. Waiting longer cannot
+    help, so it is not retried as transient; a few in a row stop the portal."""
+
+    kind = "layout"
+
+    def __init__(self, message: str, *, key: str, **kwargs):
+        super().__init__(message, **kwargs)
+        self.key = key
+        """The selector-map key that was not found."""
+
+
 class PortalDown(RpaError):
     """Maintenance page, or a circuit opened by too many consecutive transient failures."""
 

@@ -137,6 +137,10 @@ class Settings(BaseModel):
     borrow_wait_s: float = Field(
         60.0, ge=0, description="how long a one-off lookup waits to borrow a session when other runs use them all"
     )
+    layout_settle_ms: int = Field(
+        3000, ge=0, description="how long a page must be quiet before a missing element is a layout error (0: never)"
+    )
+    layout_errors_to_stop: int = Field(3, ge=1, description="items in a row with a layout error before the portal stops")
     recycle_page_after: int = Field(15, ge=1, description="items per browser tab before a fresh one (renderer memory)")
     recycle_context_after: int = Field(500, ge=1, description="items per browser context before a fresh one")
     portals: dict[str, PortalSettings] = Field(default_factory=dict)

@@ -26,8 +26,10 @@ from rpa.core.errors import (
     AuthenticationError,
     ConfigError,
     FlowError,
+    LayoutError,
     NeedsHuman,
     PortalDown,
+    RateLimited,
     RpaError,
     SessionExpired,
     TransientError,
@@ -45,6 +47,8 @@ from rpa.runs.manifest import PortalStop, RunStats, StopKind
 LEND_PAUSE_S = 1.0
 """After lending a slot, how long a worker waits before asking for one again."""
 BATCH_WAIT_S = 5.0
+RATE_LIMIT_PATIENCE_S = 1800.0
+"""How long one item waits out "too many requests" in all before the portal stops (pending)."""
 UNREACHABLE_MARKERS = (
     "ERR_CONNECTION_REFUSED",
     "ERR_CONNECTION_RESET",
@@ -108,6 +112,9 @@ class PortalRun:
         self.payers: list[str] = []
         self.api_disabled = False
         self.consecutive_transient = 0
+        self.layout_suspects: list[tuple[LayoutError, Result]] = []
+        """Items that met a layout error since the last answered one: written as failed when a
+        later item is answered, left pending when enough of them in a row stop the portal."""
         self.log = get_logger().bind(portal=flow.portal_id)
 
     async def run(self, items: list[WorkItem]) -> PortalStop | None:
@@ -128,9 +135,10 @@ class PortalRun:
                         item = queue.popleft()
                         result = await self.process(session, item)
                         if result is not None:
-                            await asyncio.to_thread(self.run_store.append, result)  # fsync off the event loop
-                            if self.on_result is not None:
-                                self.on_result(result)
+                            for written in self._with_suspects(result):
+                                await asyncio.to_thread(self.run_store.append, written)  # fsync off the event loop
+                                if self.on_result is not None:
+                                    self.on_result(written)
                         await session.after_item()
                         if budget.someone_waits():  # a lookup waits for a session: lend it this one
                             self.log.info("session_lent", slot=lease.slot)
@@ -142,10 +150,20 @@ class PortalRun:
 
         try:
             await asyncio.gather(*(worker() for _ in range(count)))
+            if self.stop is None:  # no later item settled them: they failed on their own
+                for _, suspect in self._take_suspects():
+                    await asyncio.to_thread(self.run_store.append, suspect)
+                    if self.on_result is not None:
+                        self.on_result(suspect)
         finally:
             self.stats.sign_in_attempts[self.credential.key] = (
                 self.stats.sign_in_attempts.get(self.credential.key, 0) + self.gate.sign_in_attempts
             )
+            if self.pacer.rate_limited_count:
+                self.stats.rate_limited[self.flow.portal_id] = (
+                    self.stats.rate_limited.get(self.flow.portal_id, 0) + self.pacer.rate_limited_count
+                )
+                self.stats.rate_limited_wait_s = round(self.stats.rate_limited_wait_s + self.pacer.rate_limited_wait_s, 1)
         self.log.info("portal_finished", stopped=self.stop.kind if self.stop else None, pending=len(queue))
         return self.stop
 
@@ -217,6 +235,16 @@ class PortalRun:
         except ConfigError as error:
             self._stop(StopKind.CONFIG, error.message, "fix the configuration named above, then rpa run --resume RUN")
             return None
+        except LayoutError as error:
+            return await self._layout_error(session, item, state, started, error)
+        except RateLimited as error:
+            fix = (
+                f"ask the portal's owner about its request limit, or set max_requests_per_minute for "
+                f"{self.flow.portal_id}, then rpa run --resume RUN"
+            )
+            waited = f"still too many requests after waiting {RATE_LIMIT_PATIENCE_S:.0f} s"
+            self._stop(StopKind.RATE_LIMITED, f"{waited}: {error.message}", fix)
+            return None
         except NeedsHuman as error:
             if error.stops_credential:  # a CAPTCHA or a missing credential field: the session's problem, not the item's
                 self._stop_for_credential(error, await self._stop_evidence(session))
@@ -251,16 +279,29 @@ class PortalRun:
         return self._result(item, answered.outcome, state, duration, answer=answered)
 
     async def _with_retries(self, session: PortalSession, item: WorkItem, state: _ItemState) -> Answered:
-        async for attempt in retrying(self.retry, self._on_item_retry):
-            with attempt:
-                state.attempts += 1
-                bind(attempt=state.attempts)
-                if self.stop is not None:
-                    raise CredentialStopped(RpaError(self.stop.message))
-                answered = await self._attempt(session, item, state)
-                self.consecutive_transient = 0
-                return answered
-        raise AssertionError("unreachable: tenacity re-raises the last error")
+        """The item under the retry policy; "too many requests" is waited out and the item
+        started again, never counted as an attempt or toward the circuit."""
+        while True:
+            try:
+                async for attempt in retrying(self.retry, self._on_item_retry):
+                    with attempt:
+                        state.attempts += 1
+                        bind(attempt=state.attempts)
+                        if self.stop is not None:
+                            raise CredentialStopped(RpaError(self.stop.message))
+                        answered = await self._attempt(session, item, state)
+                        self.consecutive_transient = 0
+                        return answered
+            except RateLimited as error:
+                if self.pacer.hold_until <= time.time():
+                    self.pacer.rate_limited(error.retry_after_s)
+                wait_s = max(0.0, self.pacer.hold_until - time.time())
+                state.rate_limited_s += wait_s
+                state.attempts -= 1
+                if state.rate_limited_s > RATE_LIMIT_PATIENCE_S:
+                    raise
+                self.log.info("item_rate_limited", wait_s=round(wait_s, 1), learned_per_minute=self.pacer.learned_per_minute)
+                await self.pacer.wait()
 
     async def _attempt(self, session: PortalSession, item: WorkItem, state: _ItemState) -> Answered:
         try:
@@ -373,6 +414,37 @@ class PortalRun:
             mode=state.mode,
         )
 
+    async def _layout_error(
+        self, session: PortalSession, item: WorkItem, state: _ItemState, started: float, error: LayoutError
+    ) -> None:
+        """An expected element missing from a settled page: evidence now, the item held back. A
+        few items in a row mean the portal's pages changed: the portal stops, every one of them
+        pending for a resume with a fixed selector map."""
+        self.stats.count("layout_errors", error.key)
+        result = await self._unanswered(session, item, state, started, Outcome.FAILED, error)
+        self.layout_suspects.append((error, result))
+        if self.stop is None and len(self.layout_suspects) >= self.settings.layout_errors_to_stop:
+            first = self.layout_suspects[0][1]
+            fix = (
+                f"compare the page in {first.evidence[0] if first.evidence else 'the evidence'} with "
+                f"{self.flow.selectors.path}, fix {error.key}, check it with rpa payers check --sign-in {self.flow.portal_id}, "
+                "then rpa run --resume RUN"
+            )
+            message = f"the portal's pages changed: {error.key} not found ({len(self.layout_suspects)} items in a row)"
+            self._stop(StopKind.LAYOUT, message, fix, list(first.evidence))
+        return None
+
+    def _with_suspects(self, result: Result) -> list[Result]:
+        """An answered item (found or not found: its pages were all there) clears the suspicion:
+        items held back for a layout error before it failed on their own and are written now."""
+        if result.outcome not in (Outcome.FOUND, Outcome.NOT_FOUND):
+            return [result]
+        return [*(suspect for _, suspect in self._take_suspects()), result]
+
+    def _take_suspects(self) -> list[tuple[LayoutError, Result]]:
+        taken, self.layout_suspects = self.layout_suspects, []
+        return taken
+
     async def _stop_evidence(self, session: PortalSession) -> list[str]:
         """What the portal showed when it stopped a credential (a CAPTCHA): kept beside the stop."""
         folder = self.run_store.artifacts_dir(f"stop-{self.flow.portal_id}")
@@ -418,6 +490,7 @@ class _ItemState:
     attempts: int = 0
     renewed: bool = False
     mode: str | None = None
+    rate_limited_s: float = 0.0
 
 
 def _classify_browser_error(error: Exception) -> RpaError:

@@ -51,10 +51,42 @@ class PortalReadiness:
         return {"portal": self.portal, "payers": self.payers, "ready": self.ready, "findings": [asdict(f) for f in self.findings]}
 
 
-def check_readiness(ids: list[str], settings: Settings) -> list[PortalReadiness]:
-    """Readiness of the portals serving the named payers or portals (every portal when none is named)."""
+def check_readiness(ids: list[str], settings: Settings, *, sign_in: bool = False) -> list[PortalReadiness]:
+    """Readiness of the portals serving the named payers or portals (every portal when none is
+    named); with `sign_in`, each ready portal's declared test cases run too (one sign-in)."""
     portals = list(dict.fromkeys(get_portal(identifier).portal_id for identifier in ids)) if ids else sorted(discover().portals)
-    return [check_portal(portal_id, settings) for portal_id in portals]
+    checked = [check_portal(portal_id, settings) for portal_id in portals]
+    if sign_in:
+        for readiness in checked:
+            check_pages(readiness, settings)
+    return checked
+
+
+def check_pages(readiness: PortalReadiness, settings: Settings) -> None:
+    """Sign in once and run the flow's declared test cases, so a portal whose pages changed is
+    caught before the overnight run rather than during it."""
+    if not readiness.ready:
+        readiness.add("pages", False, "not checked: the problems above come first")
+        return
+    from rpa.core.errors import InputError
+    from rpa.engine.jobs import run_test_cases
+    from rpa.runs.manifest import StopKind
+
+    try:
+        results, summaries = run_test_cases(readiness.portal, settings=settings)
+    except (ConfigError, InputError) as error:
+        readiness.add("pages", False, error.message, "fix the flow's test cases (cases.yaml)")
+        return
+    runs = ", ".join(str(summary.run_dir) for summary in summaries)
+    signing_in = {StopKind.AUTHENTICATION, StopKind.NEEDS_HUMAN, StopKind.SIGN_IN_STORM}
+    for stop in (stop for summary in summaries for stop in summary.stopped):
+        readiness.add("sign-in" if stop.kind in signing_in else "pages", False, stop.message, stop.fix)
+    failed = [result for result in results if not result.passed]
+    if failed:
+        first = "; ".join(f"{result.case.name}: {', '.join(result.differences[:2])}" for result in failed[:3])
+        readiness.add("test cases", False, f"{len(failed)} of {len(results)} differ: {first}", f"see {runs}")
+    else:
+        readiness.add("test cases", True, f"all {len(results)} answered as declared (recorded in {runs})")
 
 
 def check_portal(portal_id: str, settings: Settings) -> PortalReadiness:

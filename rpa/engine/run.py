@@ -396,7 +396,11 @@ def _portal_run(
         host=host,
         run_store=store,
         stats=stats,
-        pacer=Pacer(config.min_interval_ms, config.max_requests_per_minute),
+        pacer=Pacer(
+            config.min_interval_ms,
+            config.max_requests_per_minute,
+            shared=settings.state_dir / "pace" / portal_id / f"{credential.key}.json",
+        ),
         on_result=on_result,
         interactive=store.manifest().command == "lookup",
     )

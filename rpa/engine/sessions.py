@@ -32,6 +32,7 @@ from rpa.core.logs import SECRETS, get_logger
 from rpa.portal.api import PortalApi
 from rpa.portal.dialogs import DialogAnswerer
 from rpa.portal.page import PortalPage
+from rpa.portal.tokens import TokenWatch
 from rpa.portal.totp import TotpSource
 
 if TYPE_CHECKING:
@@ -262,6 +263,9 @@ class PortalSession:
         self.items_in_context = 0
         self.items_in_page = 0
         self.chunk_open = False
+        spec = flow.selectors.api_token
+        self.token_watch = TokenWatch(spec, flow.base_url) if spec is not None and flow.api_tasks else None
+        """The bearer token the page's own API calls carry (portals whose JSON needs one)."""
         self._log = get_logger().bind(slot=slot)
 
     # -- what a step gets -------------------------------------------------------------------
@@ -270,6 +274,8 @@ class PortalSession:
         if self.portal_page is None or self.portal_page.page.is_closed():
             if self.context is None:
                 self.context = await self.host.new_context(self._stored_state(), on_dialog=self.dialogs)
+            if self.token_watch is not None:
+                self.token_watch.install(self.context)
             page = await self.host.new_page(self.context)
             self.portal_page = PortalPage(
                 page,
@@ -280,6 +286,7 @@ class PortalSession:
                 navigation_timeout_ms=self.settings.navigation_timeout_ms,
                 retry_policy=self.retry_policy,
                 on_retry=self.on_retry,
+                settle_ms=self.settings.layout_settle_ms,
             )
             await self.portal_page.install_modal_handler()
         return self.portal_page
@@ -288,8 +295,13 @@ class PortalSession:
         if self.portal_api is None:
             if not self.signed_in:
                 await self.sign_in()
+            headers: dict[str, str] = {}
+            if self.token_watch is not None:
+                headers[self.token_watch.spec.header] = await self.token_watch.token(
+                    await self.page(), self.settings.navigation_timeout_ms
+                )
             state = await self.context.storage_state() if self.context else self._stored_state()
-            self.api_context = self.host.new_api(self.flow.base_url, state)
+            self.api_context = self.host.new_api(self.flow.base_url, state, headers)
             self.portal_api = PortalApi(
                 self.api_context,
                 self.pacer,
@@ -297,8 +309,19 @@ class PortalSession:
                 classify_failure=getattr(self.flow, "api_failure", None),
                 retry_policy=self.retry_policy,
                 on_retry=self.on_retry,
+                renew_token=self._renew_token if self.token_watch is not None else None,
             )
         return self.portal_api
+
+    async def _renew_token(self) -> None:
+        """After a 401: the page loads again, its script refreshes the token, the client takes it."""
+        watch = self.token_watch
+        if watch is None or self.api_context is None:
+            return
+        stale = self.api_context.headers.get(watch.spec.header)
+        fresh = await watch.token(await self.page(), self.settings.navigation_timeout_ms, stale=stale)
+        self.api_context.headers[watch.spec.header] = fresh
+        self._log.info("api_token_renewed")
 
     # -- signing in -------------------------------------------------------------------------
 
@@ -307,6 +330,8 @@ class PortalSession:
         async with self.gate.turn():
             self.gate.admit()
             portal = await self.page()
+            if self.token_watch is not None:
+                self.token_watch.value = None  # the old session's token dies with it
             await self._add_remembered_device()
             resume_tracing = await self._pause_tracing()
             self._log.info("sign_in_started", credential=self.credential.key, attempt=self.gate.sign_in_attempts)

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 import httpx
 
 from rpa.core.logs import get_logger
+from rpa.portal import settle
 from rpa.portal.chromium import launch_options
 
 if TYPE_CHECKING:
@@ -93,7 +94,8 @@ class BrowserHost:
 
     async def new_context(self, storage_state: dict | None, *, on_dialog: Callable[[Any], Any] | None = None) -> BrowserContext:
         """A context whose every page, pop-up windows included, blocks unneeded resources and has
-        its JavaScript dialogs answered by `on_dialog` (never Playwright's silent dismiss)."""
+        its JavaScript dialogs answered by `on_dialog` (never Playwright's silent dismiss), and
+        whose documents record whether they are settled (rpa.portal.settle)."""
         browser = await self.browser()
         context = await browser.new_context(
             storage_state=storage_state,
@@ -101,6 +103,7 @@ class BrowserHost:
             locale="en-US",
             service_workers="block",
         )
+        await context.add_init_script(settle.TRACKER)  # tells a settled page from a slow one
         context.on("page", lambda page: self._blocking(context, page))
         if on_dialog is not None:
             context.on("dialog", on_dialog)
@@ -120,9 +123,10 @@ class BrowserHost:
         return task
 
     @staticmethod
-    def new_api(base_url: str, storage_state: dict | None) -> httpx.AsyncClient:
-        """An HTTP client for the portal's JSON, holding the session's cookies (no browser needed)."""
+    def new_api(base_url: str, storage_state: dict | None, headers: dict[str, str] | None = None) -> httpx.AsyncClient:
+        """An HTTP client for the portal's JSON, holding the session's cookies (no browser needed)
+        and any header the portal's API needs (a bearer token the page's own calls carry)."""
         cookies = httpx.Cookies()
         for cookie in (storage_state or {}).get("cookies", []):
             cookies.set(cookie["name"], cookie["value"], domain=cookie["domain"], path=cookie.get("path", "/"))
-        return httpx.AsyncClient(base_url=base_url, cookies=cookies, headers={"Accept": "application/json"})
+        return httpx.AsyncClient(base_url=base_url, cookies=cookies, headers={"Accept": "application/json", **(headers or {})})

@@ -18,13 +18,23 @@ import time
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import TYPE_CHECKING, Any
-from urllib.parse import urlencode, urljoin
+from urllib.parse import urlencode, urljoin, urlsplit
 
-from rpa.core.errors import ConfigError, FlowError, NeedsHuman, PortalDown, SessionExpired, TransientError
+from rpa.core.errors import (
+    ConfigError,
+    FlowError,
+    LayoutError,
+    NeedsHuman,
+    PortalDown,
+    RateLimited,
+    SessionExpired,
+    TransientError,
+)
 from rpa.core.logs import get_logger
 from rpa.core.retry import OnRetry, is_request_level, retrying
 from rpa.core.settings import RetrySettings
-from rpa.portal import reading
+from rpa.portal import reading, settle
+from rpa.portal.pacing import parse_retry_after
 from rpa.portal.reading import Cell, TabPanel
 from rpa.portal.selectors import Scope
 
@@ -32,12 +42,13 @@ if TYPE_CHECKING:
     from playwright.async_api import Locator, Page
 
     from rpa.portal.pacing import Pacer
-    from rpa.portal.selectors import SelectorMap
+    from rpa.portal.selectors import LocatorSpec, SelectorMap
 
 # Selector-map names that, when visible, mean the step cannot go on; checked on every wait, on the
 # page and inside every frame the wait looks into.
 ALARMS: dict[str, tuple[type, str]] = {
     "state.captcha": (NeedsHuman, "the portal shows a CAPTCHA"),
+    "state.rate_limited": (RateLimited, "the portal says there were too many requests"),
     "state.maintenance": (PortalDown, "the portal shows a maintenance page"),
     "state.session_expired": (SessionExpired, "the portal says the session has expired"),
     "state.signed_out": (SessionExpired, "the portal is showing its sign-in page"),
@@ -52,8 +63,12 @@ REFUSED_LOCATOR = (
     "not allowed inside composite",
     "Invalid regular expression",
 )
+COUNTED_REQUESTS = frozenset({"document", "xhr", "fetch"})
+"""What a portal's rate limit counts: pages and JSON, not its cached scripts and styles."""
 NAVIGATING = ("Execution context was destroyed", "detached", "Target page, context or browser has been closed")
 MAX_PAGES = 100
+RATE_LIMIT_WAITS = 20
+"""429s a page load waits out in place before the item's own handling takes over."""
 
 
 class PortalPage:
@@ -68,8 +83,11 @@ class PortalPage:
         navigation_timeout_ms: int = 20_000,
         retry_policy: RetrySettings | None = None,
         on_retry: OnRetry | None = None,
+        settle_ms: int = 0,
     ):
         self.page = page
+        self.settle_ms = settle_ms
+        """How long a page must have been quiet before a missing element is a layout error (0: never)."""
         self.retry_policy = retry_policy or RetrySettings()
         self.on_retry = on_retry
         self.selectors = selectors
@@ -80,6 +98,10 @@ class PortalPage:
         self.windows: list[PortalPage] = []
         """Pop-up windows opened from this page and not closed yet (evidence shows them all)."""
         self._alarms = [name for name in ALARMS if name in selectors.elements]
+        self.origin = _origin(self.base_url)
+        self.last_429: tuple[float, float] | None = None
+        """When this page last got a 429 (monotonic time) and the wait it asked for."""
+        page.on("response", self._on_response)
         self._fallbacks_reported: set[str] = set()
         self._log = get_logger()
 
@@ -107,17 +129,25 @@ class PortalPage:
     ) -> str | None:
         """Open a portal page; with `expect`, wait for the first expected element (or an alarm).
 
-        An error page, or results that failed to load, is loaded again (bounded, with backoff).
+        An error page, or results that failed to load, is loaded again (bounded, with backoff); a
+        "too many requests" answer is loaded again once the portal's wait is over, never counted.
         """
-        async for attempt in retrying(self.retry_policy, self.on_retry, request_level=True):
-            with attempt:
-                await self.pacer.wait()
-                response = await self.page.goto(
-                    self.url(path, params), wait_until="domcontentloaded", timeout=self.navigation_timeout_ms
-                )
-                await self._check_response(response)
-                return await self.wait_for_first(expect, ignore=ignore) if expect else None
-        return None
+        for _ in range(RATE_LIMIT_WAITS):
+            try:
+                async for attempt in retrying(self.retry_policy, self.on_retry, request_level=True):
+                    with attempt:
+                        await self.pacer.wait()
+                        response = await self.page.goto(
+                            self.url(path, params), wait_until="domcontentloaded", timeout=self.navigation_timeout_ms
+                        )
+                        await self._check_response(response)
+                        return await self.wait_for_first(expect, ignore=ignore) if expect else None
+                return None
+            except RateLimited as error:
+                if self.pacer.hold_until <= time.time():  # the listener did not see it: hold here
+                    self.pacer.rate_limited(error.retry_after_s)
+                continue  # the pacer holds the next request until the portal's wait is over
+        raise RateLimited(f"{path}: still too many requests after {RATE_LIMIT_WAITS} waits")
 
     async def click_and_wait(
         self,
@@ -175,6 +205,7 @@ class PortalPage:
             navigation_timeout_ms=self.navigation_timeout_ms,
             retry_policy=self.retry_policy,
             on_retry=self.on_retry,
+            settle_ms=self.settle_ms,
         )
         self.windows.append(window)
         self._log.info("window_opened", element=name)
@@ -203,7 +234,30 @@ class PortalPage:
         """This page and every pop-up still open from it, depth first."""
         return [self, *(nested for window in self.windows for nested in window.all_windows())]
 
+    def _on_response(self, response: Any) -> None:
+        """Every page, XHR and fetch answer from the portal counts toward its pace; a 429 holds
+        every session of the credential for as long as the portal asked."""
+        try:
+            if response.request.resource_type not in COUNTED_REQUESTS or not response.url.startswith(self.origin):
+                return
+            self.pacer.note()
+            if response.status == 429:
+                wait_s = self.pacer.rate_limited(parse_retry_after(response.headers.get("retry-after")))
+                self.last_429 = (time.monotonic(), wait_s)
+                self._log.warning("rate_limited", status=429, wait_s=wait_s, kind=response.request.resource_type)
+        except Exception:  # a listener must never break the page
+            pass
+
+    def _rate_limited_since(self, started: float) -> RateLimited | None:
+        if self.last_429 is not None and self.last_429[0] >= started:
+            return RateLimited("the portal answered 429 (too many requests)", retry_after_s=self.last_429[1])
+        return None
+
     async def _check_response(self, response: Any) -> None:
+        if response is not None and response.status == 429:
+            wait_s = parse_retry_after(response.headers.get("retry-after"))
+            asked = "" if wait_s is None else f"; retry after {wait_s:g} s"
+            raise RateLimited(f"the portal answered 429 (too many requests){asked}", retry_after_s=wait_s)
         if response is not None and response.status >= 500:
             try:
                 await self._raise_alarm_if_visible([()])  # maintenance is not an error page to retry
@@ -237,18 +291,21 @@ class PortalPage:
 
     async def resolve(self, name: str, params: dict[str, Any] | None = None) -> Locator:
         """The first spec of `name` that matches, in the map's order, once any has appeared."""
+        return (await self._resolved(name, params))[1]
+
+    async def _resolved(self, name: str, params: dict[str, Any] | None = None) -> tuple[LocatorSpec, Locator]:
         await self._wait_visible(name, params)
         specs = self.selectors.specs(name)
         if len(specs) == 1:
-            return specs[0].build(self._root(specs[0].frame), params).first
+            return specs[0], specs[0].build(self._root(specs[0].frame), params).first
         for index, spec in enumerate(specs):
             locator = spec.build(self._root(spec.frame), params)
             if await self._guarded(name, locator.count()):
                 if index and name not in self._fallbacks_reported:
                     self._fallbacks_reported.add(name)
                     self._log.info("selector_fallback", element=name, used=spec.describe(), position=index)
-                return locator.first
-        return self.element(name, **(params or {})).first
+                return spec, locator.first
+        return specs[0], self.element(name, **(params or {})).first
 
     async def fill(self, name: str, value: str, **params: Any) -> None:
         await self._guarded(name, (await self.resolve(name, params)).fill(value, timeout=self.timeout_ms))
@@ -261,18 +318,19 @@ class PortalPage:
 
     async def select(self, name: str, value: str | None = None, *, containing: str | None = None, **params: Any) -> None:
         """Pick an option of a `<select>` by its value or label, or the one whose text contains
-        `containing` (e.g. a provider list that shows "Name - NPI 1234567893")."""
+        `containing` (e.g. a provider list that shows "Name - NPI 1234567893"). Options a page
+        fills in by script are waited for; a list whose data failed to load is a transient failure."""
         target = await self.resolve(name, params)
         if containing is not None:
-            value = await self._guarded(
-                name,
-                target.evaluate(
-                    "(el, text) => { const o = [...el.options].find(o => o.text.includes(text)); return o ? o.value : null; }",
-                    containing,
-                ),
-            )
-            if value is None:
-                raise FlowError(f"{name} offers no option containing {containing!r}")
+            find = "(el, text) => { const o = [...el.options].find(o => o.text.includes(text)); return o ? o.value : null; }"
+            deadline = time.monotonic() + self.timeout_ms / 1000
+            while (value := await self._guarded(name, target.evaluate(find, containing))) is None:
+                quiet_ms, failed_ms, status = await self._settle_state()
+                if failed_ms is not None and failed_ms < 5000:
+                    raise TransientError(f"{name}: its options did not load (HTTP {status})", reason="page_request")
+                if time.monotonic() > deadline or (self.settle_ms and quiet_ms >= self.settle_ms):
+                    raise FlowError(f"{name} offers no option containing {containing!r}")
+                await asyncio.sleep(0.2)
         await self._guarded(name, target.select_option(value, timeout=self.timeout_ms))
 
     async def choose(self, name: str, value: str, *, option: str, **params: Any) -> None:
@@ -290,7 +348,14 @@ class PortalPage:
         return await self._evaluate(name, reading.READ_VALUE, params)
 
     async def text(self, name: str, **params: Any) -> str:
-        return await self._evaluate(name, reading.READ_TEXT, params)
+        """The element's text as a person reads it (shadow roots, slots and ARIA values included),
+        or the attribute its spec names (`attribute: aria-label`)."""
+        if not any(spec.attribute for spec in self.selectors.specs(name)):
+            return await self._evaluate(name, reading.READ_TEXT, params)
+        spec, locator = await self._resolved(name, params)
+        if spec.attribute is None:
+            return await self._guarded(name, locator.evaluate(reading.READ_TEXT, timeout=self.timeout_ms))
+        return (await self._guarded(name, locator.get_attribute(spec.attribute, timeout=self.timeout_ms)) or "").strip()
 
     async def is_visible(self, name: str, **params: Any) -> bool:
         for locator in self._by_scope(name, params).values():
@@ -323,7 +388,7 @@ class PortalPage:
             groups.setdefault(scope, []).extend(locators)
         combined = {scope: _any_of(locators) for scope, locators in groups.items()}
         try:
-            await self._wait_any(combined, primary, timeout_ms or self.navigation_timeout_ms)
+            await self._wait_any(combined, primary, timeout_ms or self.navigation_timeout_ms, " or ".join(names))
         except Exception as error:
             if _is_timeout(error):
                 raise TransientError(f"timed out waiting for {' or '.join(names)}", reason="timeout") from None
@@ -381,6 +446,41 @@ class PortalPage:
                 raise TransientError(f"{table_name} did not change after {next_name}", reason="timeout")
             delay = min(delay * 2, 0.4)
 
+    async def load_more(self, list_name: str, *, end: str | None = None) -> bool:
+        """Infinite scroll: scroll `list_name` to its end and wait for more to load. False when
+        nothing more comes (the `end` marker shows, or the page settles with the list unchanged)."""
+        if end is not None and await self.is_visible(end):
+            return False
+        before = await self._evaluate(list_name, reading.SIZE)
+        await self.pacer.wait()
+        await self._evaluate(list_name, reading.SCROLL_TO_END)
+        quiet_enough = min(self.settle_ms, 1500) if self.settle_ms else 0
+        started = time.monotonic()
+        deadline = started + self.navigation_timeout_ms / 1000
+        delay = 0.1
+        while True:
+            await asyncio.sleep(delay)
+            if await self._evaluate(list_name, reading.SIZE) != before:
+                return True
+            if end is not None and await self.is_visible(end):
+                return False
+            rate_limited = self._rate_limited_since(started)
+            if rate_limited is not None:
+                raise rate_limited
+            if quiet_enough and await self.quiet_ms() >= quiet_enough:
+                return False
+            if time.monotonic() > deadline:
+                await self._raise_alarm_if_visible(list(dict.fromkeys([*self._scopes(list_name), ()])))
+                return False
+            delay = min(delay * 2, 0.5)
+
+    async def scroll_to_end(self, list_name: str, *, end: str | None = None, max_rounds: int = MAX_PAGES) -> int:
+        """Load an infinite list completely (at most `max_rounds` loads); returns how many loads it took."""
+        rounds = 0
+        while rounds < max_rounds and await self.load_more(list_name, end=end):
+            rounds += 1
+        return rounds
+
     # -- reading ----------------------------------------------------------------------------
 
     async def read_fields(self, name: str, **params: Any) -> dict[str, str]:
@@ -410,17 +510,19 @@ class PortalPage:
 
     # -- waiting and alarms -----------------------------------------------------------------
 
-    async def _wait_any(self, combined: dict[Scope, Locator], primary: list[Scope], timeout_ms: int) -> None:
-        """Wait until one scope's locator is visible. One scope is a single driver-side wait;
-        several are waited for in slices on the main scope with a look into the others between
-        slices, so no abandoned wait keeps polling a page."""
-        if len(combined) == 1:
+    async def _wait_any(self, combined: dict[Scope, Locator], primary: list[Scope], timeout_ms: int, what: str) -> None:
+        """Wait until one scope's locator is visible. One scope with layout checks off is a single
+        driver-side wait; otherwise the main scope is waited for in slices, with a look into the
+        other scopes and at whether the page has settled between slices (so no abandoned wait
+        keeps polling a page). A settled page without any of them raises LayoutError."""
+        if len(combined) == 1 and not self.settle_ms:
             await next(iter(combined.values())).first.wait_for(state="visible", timeout=timeout_ms)
             return
         main = next((scope for scope in primary if scope), primary[0])
         others = [locator for scope, locator in combined.items() if scope != main]
-        deadline = time.monotonic() + timeout_ms / 1000
-        slice_ms = 250
+        started = time.monotonic()
+        deadline = started + timeout_ms / 1000
+        slice_ms = 250 if others else 500
         while True:
             for locator in others:
                 if await locator.first.is_visible():
@@ -434,11 +536,48 @@ class PortalPage:
             except Exception as error:
                 if not _is_timeout(error):
                     raise
+            rate_limited = self._rate_limited_since(started)
+            if rate_limited is not None:  # what the page waits for was refused, not moved
+                raise rate_limited
+            quiet_ms, failed_ms, status = await self._settle_state() if self.settle_ms else (0, None, None)
+            if self.settle_ms and quiet_ms >= self.settle_ms:
+                if failed_ms is not None and failed_ms <= (time.monotonic() - started) * 1000 + self.settle_ms:
+                    raise TransientError(
+                        f"{what} did not appear: the page's own request failed (HTTP {status})", reason="page_request"
+                    )
+                raise LayoutError(f"the portal's pages changed: {what} not found on a settled page", key=what)
             slice_ms = min(slice_ms * 2, 2000)
+            if self.settle_ms and quiet_ms:  # look again just after the page would count as settled
+                slice_ms = min(slice_ms, max(250, int(self.settle_ms - quiet_ms) + 50))
+
+    async def quiet_ms(self) -> float:
+        """How long this page and all its frames have been quiet (rpa.portal.settle); 0 while
+        anything loads, navigates, fetches or shows the portal's busy indicator."""
+        return (await self._settle_state())[0]
+
+    async def _settle_state(self) -> tuple[float, float | None, int | None]:
+        """(quiet ms, ms since one of the page's own requests failed, its status) over every frame."""
+        quiet: float | None = None
+        failed: tuple[float, int | None] | None = None
+        for frame in self.page.frames:
+            try:
+                record = await frame.evaluate(settle.STATE)
+            except Exception:  # a frame navigating or going away: not settled
+                return 0, None, None
+            if record is None:
+                if frame == self.page.main_frame:
+                    return 0, None, None
+                continue
+            quiet = record["quiet"] if quiet is None else min(quiet, record["quiet"])
+            if record["failed"] is not None and (failed is None or record["failed"] < failed[0]):
+                failed = (record["failed"], record["status"])
+        if quiet and "state.busy" in self.selectors.elements and await self.is_visible("state.busy"):
+            quiet = 0
+        return quiet or 0, failed[0] if failed else None, failed[1] if failed else None
 
     async def _wait_visible(self, name: str, params: dict[str, Any] | None) -> None:
         try:
-            await self._wait_any(self._by_scope(name, params), self._scopes(name), self.timeout_ms)
+            await self._wait_any(self._by_scope(name, params), self._scopes(name), self.timeout_ms, name)
         except Exception as error:
             if _is_timeout(error):
                 await self._raise_alarm_if_visible(list(dict.fromkeys([*self._scopes(name), ()])))
@@ -466,7 +605,7 @@ class PortalPage:
             for name in names:
                 for locator in self._alarm_locators([scope], [name]).get(scope, []):
                     if await locator.first.is_visible():
-                        _raise_alarm(name)
+                        _raise_alarm(name, self.last_429[1] if self.last_429 else None)
 
     async def _guarded(self, name: str, awaitable: Any) -> Any:
         """Await a Playwright call about `name`; a locator the browser refuses is a ConfigError."""
@@ -503,13 +642,20 @@ def _any_of(locators: list[Locator]) -> Locator:
     return combined
 
 
-def _raise_alarm(name: str) -> None:
+def _raise_alarm(name: str, retry_after_s: float | None = None) -> None:
     error_type, message = ALARMS[name]
+    if error_type is RateLimited:
+        raise RateLimited(message, retry_after_s=retry_after_s)
     if error_type is TransientError:
         raise TransientError(message, reason=name.removeprefix("state."))
     if error_type is NeedsHuman:  # a CAPTCHA: more sign-ins would only make it worse
         raise NeedsHuman(message, stops_credential=True)
     raise error_type(message)
+
+
+def _origin(url: str) -> str:
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc}"
 
 
 def _is_timeout(error: BaseException) -> bool:

@@ -17,15 +17,46 @@ const BLOCK = new Set(['ADDRESS','ARTICLE','ASIDE','BLOCKQUOTE','DD','DIV','DL',
   'H1','H2','H3','H4','H5','H6','HEADER','HR','LI','MAIN','NAV','OL','P','PRE','SECTION','TABLE','TBODY','THEAD','TFOOT','TR','UL']);
 const SKIP = new Set(['SCRIPT','STYLE','TEMPLATE','NOSCRIPT']);
 const clean = (text) => (text || '').split('\n').map(line => line.replace(/\s+/g, ' ').trim()).filter(Boolean).join('\n');
-const children = (node) => node.shadowRoot ? [...node.shadowRoot.childNodes, ...node.childNodes] : [...node.childNodes];
+const VALUED = new Set(['progressbar', 'meter', 'slider', 'spinbutton']);
+const children = (node) => node.shadowRoot ? [...node.shadowRoot.childNodes] : [...node.childNodes];
+const composedParent = (node) =>
+  node.parentNode instanceof ShadowRoot ? node.parentNode.host : (node.assignedSlot || node.parentNode);
+// What the page says without words: a progress bar's value, an icon's accessible name.
+const ariaText = (el) => {
+  if (VALUED.has(el.getAttribute('role'))) return el.getAttribute('aria-valuetext') || el.getAttribute('aria-valuenow') || '';
+  if (el.hasAttribute('aria-label') && !el.textContent.trim() && !el.shadowRoot) return el.getAttribute('aria-label');
+  return '';
+};
+// Elements whose innerText would miss something (a shadow root, a slot, or an ARIA-only value inside
+// them), found once per evaluation; everything else is read with the browser's own innerText.
+let walkOnly = null;
+const needsWalk = (node) => {
+  if (walkOnly === null) {
+    walkOnly = new Set();
+    const marked = (el) => el.shadowRoot || el.tagName === 'SLOT' || ariaText(el);
+    for (const el of all(document, '*')) {
+      if (!marked(el)) continue;
+      for (let up = el; up && up.nodeType === 1 && !walkOnly.has(up); up = composedParent(up)) walkOnly.add(up);
+    }
+  }
+  return walkOnly.has(node);
+};
+const displayOf = (node) => node.getClientRects().length ? getComputedStyle(node).display : null;
 const rawText = (node) => {
   if (node.nodeType === 3) return node.nodeValue;
   if (node.nodeType !== 1 || SKIP.has(node.tagName)) return '';
   if (node.tagName === 'BR') return '\n';
-  if (node.getClientRects().length) return node.innerText;
-  const inner = children(node).map(rawText).join('');
-  if (node.tagName === 'TD' || node.tagName === 'TH') return inner + '\t';
-  return BLOCK.has(node.tagName) ? '\n' + inner + '\n' : inner;
+  if (node.tagName === 'SLOT') {
+    const assigned = node.assignedNodes({ flatten: true });
+    return (assigned.length ? assigned : [...node.childNodes]).map(rawText).join('');
+  }
+  const aria = ariaText(node);
+  if (aria) return VALUED.has(node.getAttribute('role')) ? ' ' + aria + ' ' : aria;
+  const display = displayOf(node);
+  const inner = display && !needsWalk(node) ? node.innerText : children(node).map(rawText).join('');
+  if (display === 'table-cell' || (!display && (node.tagName === 'TD' || node.tagName === 'TH'))) return inner + '\t';
+  const block = display ? !/^inline/.test(display) && display !== 'contents' : BLOCK.has(node.tagName);
+  return block ? '\n' + inner + '\n' : inner;
 };
 const textOf = (el) => el ? clean(rawText(el)) : '';
 const valueOf = (el) => {
@@ -39,6 +70,7 @@ const valueOf = (el) => {
 };
 const all = (root, selector) => {
   const found = [...root.querySelectorAll(selector)];
+  if (root.shadowRoot) found.push(...all(root.shadowRoot, selector));
   for (const host of root.querySelectorAll('*')) if (host.shadowRoot) found.push(...all(host.shadowRoot, selector));
   return found;
 };
@@ -138,6 +170,17 @@ READ_TABS = f"""(root) => {{ {_PRELUDE}
   }});
 }}"""
 FINGERPRINT = f"(root) => {{ {_PRELUDE} return textOf(root).slice(0, 2000); }}"
+SIZE = f"(root) => {{ {_PRELUDE} return all(root, '*').length; }}"
+SCROLL_TO_END = f"""(root) => {{ {_PRELUDE}
+  const elements = all(root, '*');
+  const last = elements[elements.length - 1] || root;
+  last.scrollIntoView({{block: 'end'}});
+  for (let el = root; el; el = composedParent(el)) {{
+    if (el.nodeType === 1 && el.scrollHeight > el.clientHeight) el.scrollTop = el.scrollHeight;
+  }}
+  window.scrollTo(0, document.documentElement.scrollHeight);
+}}"""
+"""Scroll a list (and whatever scrolls around it) to its end, as a person would to load more."""
 IS_ENABLED = """(el) => !(el.disabled || el.getAttribute('aria-disabled') === 'true'
   || /(^|\\s)disabled(\\s|$)/.test(el.className || ''))"""
 

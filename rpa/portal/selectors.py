@@ -8,6 +8,8 @@ is named in the flow's `selectors.yaml`:
       app: {selector: "iframe[title='Claim Status']", elements: ["claims.*"]}
     dialogs:                           # how to answer JavaScript dialogs (default: dismiss)
       - {message: "session.*expire", answer: accept}
+    api:                               # API mode's bearer token: the header the page's own calls carry
+      token: {header: Authorization, requests: /api/, page: /claims}
     elements:
       login.username:
         - {label: "Username"}
@@ -16,6 +18,8 @@ is named in the flow's `selectors.yaml`:
         - {role: link, name: "{claim_number}", exact: true}
       results.provider:
         - {role: option, name: "/NPI\\s*{npi}/"}     # /.../ is a regular expression
+      claim.status:                    # what the page shows only in an attribute
+        - {css: "status-badge", attribute: aria-label}
 
 Specs are tried in order; the first that matches an element wins. Every ARIA role Playwright
 accepts can be named. A map is validated when it is loaded, and a problem names the file, the
@@ -46,8 +50,8 @@ MODIFIERS = {
     "alt": {"exact"},
     "title": {"exact"},
 }
-COMMON_MODIFIERS = {"frame"}
-TOP_LEVEL = {"elements", "frames", "dialogs", "sign_in", "payer", "portal", "description"}
+COMMON_MODIFIERS = {"frame", "attribute"}
+TOP_LEVEL = {"elements", "frames", "dialogs", "sign_in", "api", "payer", "portal", "description"}
 TOP = "top"
 """A spec's `frame: top` keeps it on the page itself, whatever the frames section says."""
 
@@ -70,6 +74,8 @@ class LocatorSpec:
     name: str | None = None
     exact: bool = False
     frame: Scope = ()
+    attribute: str | None = None
+    """Read this attribute rather than the text (a badge's `aria-label`, a bar's `aria-valuenow`)."""
 
     @property
     def parameters(self) -> set[str]:
@@ -102,7 +108,8 @@ class LocatorSpec:
     def describe(self) -> str:
         extra = f", name={self.name!r}" if self.name else ""
         where = f" in {' > '.join(self.frame)}" if self.frame else ""
-        return f"{self.kind}={self.value!r}{extra}{where}"
+        read = f" reading @{self.attribute}" if self.attribute else ""
+        return f"{self.kind}={self.value!r}{extra}{where}{read}"
 
 
 @dataclass(frozen=True)
@@ -120,12 +127,24 @@ class DialogRule:
 
 
 @dataclass(frozen=True)
+class ApiToken:
+    """Where API mode finds the token of a portal whose JSON needs one: a header the page's own
+    API calls carry (observed in the browser, never typed in), on requests under a path, made
+    by a page once signed in."""
+
+    header: str = "Authorization"
+    requests: str = "/api/"
+    page: str = "/"
+
+
+@dataclass(frozen=True)
 class SelectorMap:
     path: Path
     elements: dict[str, tuple[LocatorSpec, ...]]
     dialogs: tuple[DialogRule, ...] = ()
     sign_in: dict[str, Any] | None = None
     frames: dict[str, Scope] = field(default_factory=dict)
+    api_token: ApiToken | None = None
 
     def specs(self, name: str) -> tuple[LocatorSpec, ...]:
         try:
@@ -164,8 +183,26 @@ def load_selector_map(path: Path) -> SelectorMap:
     if sign_in is not None and not isinstance(sign_in, dict):
         raise ConfigError(f"{path}: sign_in must be a mapping (start, signed_in, steps)")
     return SelectorMap(
-        path=path, elements=elements, dialogs=_parse_dialogs(path, document.get("dialogs") or []), sign_in=sign_in, frames=frames
+        path=path,
+        elements=elements,
+        dialogs=_parse_dialogs(path, document.get("dialogs") or []),
+        sign_in=sign_in,
+        frames=frames,
+        api_token=_parse_api(path, document.get("api")),
     )
+
+
+def _parse_api(path: Path, section: Any) -> ApiToken | None:
+    """`api: {token: {header: Authorization, requests: /api/, page: /claims}}`."""
+    if section is None:
+        return None
+    token = section.get("token") if isinstance(section, dict) and set(section) <= {"token"} else None
+    if not isinstance(token, dict) or set(token) - {"header", "requests", "page"}:
+        raise ConfigError(f"{path}: api: must be {{token: {{header: Authorization, requests: /api/, page: /}}}}")
+    for key in ("header", "requests", "page"):
+        if key in token and (not isinstance(token[key], str) or not token[key].strip()):
+            raise ConfigError(f"{path}: api.token.{key}: must be a non-empty string")
+    return ApiToken(**token)
 
 
 def _parse_frames(path: Path, section: Any):
@@ -256,7 +293,10 @@ def _parse_spec(path: Path, where: str, spec: Any, frames: dict[str, Scope], fra
         known = ", ".join(sorted(frames)) or "none declared"
         raise ConfigError(f"{path}: {where}: frame {frame_name!r} is not in the frames section ({known})")
     scope = frames[frame_name] if frame_name not in (None, TOP) else ()
-    return LocatorSpec(kind=kind, value=value, name=name, exact=exact, frame=scope)
+    attribute = spec.get("attribute")
+    if attribute is not None and (not isinstance(attribute, str) or not re.fullmatch(r"[A-Za-z_:][-\w:.]*", attribute)):
+        raise ConfigError(f"{path}: {where}: attribute must be an attribute name like aria-label")
+    return LocatorSpec(kind=kind, value=value, name=name, exact=exact, frame=scope, attribute=attribute)
 
 
 def _placeholders(text: str) -> list[str]:

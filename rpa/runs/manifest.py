@@ -42,6 +42,10 @@ class StopKind(StrEnum):
     PORTAL_DOWN = "portal_down"
     SIGN_IN_STORM = "sign_in_storm"
     CONFIG = "config"
+    LAYOUT = "layout"
+    """The portal's pages no longer have an element the selector map names (several items in a row)."""
+    RATE_LIMITED = "rate_limited"
+    """The portal kept answering "too many requests" however long the engine waited."""
     SESSIONS_BUSY = "sessions_busy"
     """Every session the credential may have is in use by other processes (a lookup could not borrow one)."""
 
@@ -88,6 +92,11 @@ class RunStats(BaseModel):
     browser_launches: int = 0
     dialogs: dict[str, int] = Field(default_factory=dict)
     """JavaScript dialogs answered, by `<type>/<answer>`."""
+    rate_limited: dict[str, int] = Field(default_factory=dict)
+    """429s (too many requests) the portal answered, by portal; waited out, never failures."""
+    rate_limited_wait_s: float = 0.0
+    layout_errors: dict[str, int] = Field(default_factory=dict)
+    """Expected elements missing from settled pages, by selector-map key."""
 
     @property
     def retries(self) -> int:
@@ -111,6 +120,9 @@ class RunStats(BaseModel):
             circuit_opened=[*self.circuit_opened, *other.circuit_opened],
             browser_launches=self.browser_launches + other.browser_launches,
             dialogs=summed(self.dialogs, other.dialogs),
+            rate_limited=summed(self.rate_limited, other.rate_limited),
+            rate_limited_wait_s=round(self.rate_limited_wait_s + other.rate_limited_wait_s, 1),
+            layout_errors=summed(self.layout_errors, other.layout_errors),
         )
 
     def as_dict(self) -> dict[str, Any]:

@@ -64,3 +64,11 @@ def test_an_unknown_payer_is_a_usage_error_naming_the_known_ones(engine):
     outcome = CliRunner().invoke(app, ["payers", "check", "acme"])
 
     assert outcome.exit_code == 2 and "known payers: lakeshore, prairie, sandbox, summit" in outcome.output
+
+
+def test_check_with_sign_in_runs_the_declared_test_cases_and_they_all_answer_as_declared(sandbox, engine, tmp_path):
+    code, (report,) = check("sandbox", "--sign-in", "--runs-dir", str(tmp_path / "runs"))
+
+    found = findings(report)
+    assert code == 0 and report["ready"] is True, found
+    assert found["test cases"]["ok"] and found["test cases"]["detail"].startswith("all 7 answered as declared")

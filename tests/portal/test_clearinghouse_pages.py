@@ -5,31 +5,13 @@ every window, a locator the browser refuses reported at once as configuration.""
 from __future__ import annotations
 
 import json
-import os
-import re
 from pathlib import Path
 
-import pytest
-
 from rpa.core.settings import RetrySettings
-from rpa.core.worklist import write_worklist
-from rpa.engine.jobs import run_worklist
-from rpa.flows.clearinghouse.flow import ClearinghouseFlow
-from rpa.payers.registry import discover, selector_map_for, wording_maps_for
 from rpa.runs.scoring import index_truth, score
-from rpa.runs.store import RunStore
+from tests.portal.clearinghouse_runs import altered_rows, claim_rows, run
 
 NO_RETRY = RetrySettings(attempts=1, initial_s=0, max_s=0, jitter_s=0)
-
-
-def claim_rows(truth: list[dict], count: int, start: int = 0) -> list[dict]:
-    fields = ("payer", "claim_number", "provider_npi", "provider_tax_id")
-    return [{name: record["query"][name] for name in fields} for record in truth[start : start + count]]
-
-
-def run(settings, rows: list[dict], folder: Path, name: str = "claims.csv"):
-    summary = run_worklist(write_worklist(folder / name, rows), settings=settings)
-    return summary, RunStore(summary.run_dir).results()
 
 
 def test_session_warnings_are_answered_and_never_end_a_session_during_a_run(clearinghouse, clearinghouse_engine, tmp_path):
@@ -68,46 +50,6 @@ def test_error_pages_inside_the_iframe_and_the_pop_up_are_retried_to_the_right_a
     assert tally.correct == 30 and not tally.unanswered and summary.exit_code == 0
     assert sum(summary.stats["retries_by_reason"].values()) >= 1
     assert any(reason.endswith("server_error") for reason in summary.stats["retries_by_reason"])
-
-
-@pytest.fixture
-def altered_flow(tmp_path, monkeypatch):
-    """The clearinghouse flow with one selector changed, as an out-of-tree flow of another portal id."""
-
-    def install(element: str, spec: str) -> str:
-        folder = tmp_path / "more-flows" / "clearinghouse_altered"
-        (folder / "payers").mkdir(parents=True)
-        original = ClearinghouseFlow.folder()
-        selectors = (original / "selectors.yaml").read_text()
-        block = re.compile(rf"^  {re.escape(element)}:\n(    - .*\n)+", re.M)
-        assert block.search(selectors), element
-        (folder / "selectors.yaml").write_text(block.sub(f"  {element}:\n    - {spec}\n", selectors))
-        (folder / "wording.yaml").write_text((original / "wording.yaml").read_text())
-        for payer in ("summit", "lakeshore", "prairie"):
-            (folder / "payers" / f"{payer}.yaml").write_text((original / "payers" / f"{payer}.yaml").read_text())
-        (folder / "flow.py").write_text(
-            "from rpa.flows.clearinghouse.flow import ClearinghouseFlow\n"
-            "from rpa.payers.flow import Payer\n\n\n"
-            "class Altered(ClearinghouseFlow):\n"
-            "    portal_id = 'clearinghouse_altered'\n"
-            "    payers = tuple(\n"
-            "        Payer(p.id + '_altered', p.name, wording=p.wording, facts=p.facts) for p in ClearinghouseFlow.payers\n"
-            "    )\n"
-        )
-        monkeypatch.setenv("RPA_FLOWS_PATH", str(folder.parent))
-        for name in ("URL", "USERNAME", "PASSWORD", "TOTP_SECRET", "SECURITY_ANSWER"):
-            monkeypatch.setenv(f"RPA_CLEARINGHOUSE_ALTERED_{name}", os.environ[f"RPA_CLEARINGHOUSE_{name}"])
-        for cached in (discover, selector_map_for, wording_maps_for):
-            cached.cache_clear()
-        return "_altered"
-
-    yield install
-    for cached in (discover, selector_map_for, wording_maps_for):
-        cached.cache_clear()
-
-
-def altered_rows(truth: list[dict], suffix: str, count: int, start: int) -> list[dict]:
-    return [{**row, "payer": row["payer"] + suffix} for row in claim_rows(truth, count, start)]
 
 
 def test_a_locator_the_browser_refuses_stops_the_portal_at_once_naming_file_and_key(

@@ -51,3 +51,46 @@ def test_tab_panels_are_read_hidden_ones_too_with_multi_line_cells_and_list_item
     assert visible["Notes"].lines == ("Per visit", "PCP only")
     assert hidden["Benefit"].text == "Co-Insurance"
     assert hidden["Notes"].items == ("CO-45 Charge exceeds fee schedule ($45.00)", "PR-2 Coinsurance $10.00")
+
+
+COMPONENTS = """
+<claim-card id=card>
+  <span slot=title>Claim CLM7</span>
+</claim-card>
+<script>
+  customElements.define('benefit-meter', class extends HTMLElement {
+    connectedCallback() {
+      const root = this.attachShadow({mode: 'open'});
+      root.innerHTML = `<div role=progressbar aria-label="Deductible met" aria-valuenow="${this.dataset.met}"
+        aria-valuemin=0 aria-valuemax="${this.dataset.max}" style="width: 200px; height: 8px"></div>`;
+    }
+  });
+  customElements.define('claim-card', class extends HTMLElement {
+    connectedCallback() {
+      const root = this.attachShadow({mode: 'open'});
+      root.innerHTML = `
+        <style>:host { display: block } .row { display: flex; gap: 4px }</style>
+        <h2><slot name=title></slot></h2>
+        <span class=badge aria-label="Finalized - Paid"></span>
+        <dl><dt>Billed</dt><dd>$1,200.00</dd><dt>Status</dt><dd><span aria-label="Finalized - Paid"></span></dd></dl>
+        <div class=row><span class=label>Paid</span><span>$950.00</span></div>
+        <table><thead><tr><th>Benefit</th><th>Met</th></tr></thead>
+          <tbody><tr><td>Deductible</td><td><benefit-meter data-met="250.00" data-max="1500.00"></benefit-meter></td></tr></tbody>
+        </table>`;
+    }
+  });
+</script>
+"""
+
+
+def test_open_shadow_roots_slots_and_aria_values_are_read_like_any_markup(page):
+    page.set_content(COMPONENTS)
+    card = page.locator("#card")
+
+    text = card.evaluate(reading.READ_TEXT)
+    fields = card.evaluate(reading.READ_FIELDS)
+    (row,) = reading.table_rows(card.evaluate(reading.READ_TABLE))
+
+    assert text.splitlines()[0] == "Claim CLM7" and "$950.00" in text
+    assert fields["Billed"] == "$1,200.00" and fields["Status"] == "Finalized - Paid" and fields["Paid"] == "$950.00"
+    assert row["Benefit"].text == "Deductible" and row["Met"].text == "250.00"
