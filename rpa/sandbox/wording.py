@@ -206,6 +206,8 @@ class Text:
     UNAVAILABLE_BODY = "The portal is busy right now. Please try again in a few minutes."
     MAINTENANCE_HEADING = "Scheduled maintenance"
     MAINTENANCE_BODY = "The portal is unavailable during scheduled maintenance. Please try again later."
+    RATE_LIMITED_HEADING = "Too many requests"
+    RATE_LIMITED_BODY = "You are making requests too quickly. Please wait a moment and try again."
     NOT_FOUND_HEADING = "Page not found"
     NOT_FOUND_BODY = "The page you requested does not exist."
     RETURN_HOME = "Return to home"
