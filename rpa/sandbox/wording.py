@@ -200,6 +200,19 @@ class Text:
     ANNOUNCEMENT_BODY = "Starting January 1, prior authorization requests for advanced imaging move to the Authorizations page."
     CLOSE = "Close"
 
+    FEED_LABEL = "Claim search results"
+    FEED_COUNT = "Showing {shown} of {total} claims"
+    FEED_LOADING = "Loading more claims..."
+    FEED_END = "End of results."
+    TRY_AGAIN = "Try again"
+    CLAIM_DETAILS = "Claim details"
+    CLOSE_CLAIM = "Close claim details"
+    OPEN_CLAIM = "Open claim {number}"
+    METER_LABEL = "{benefit} met"
+    METER_TEXT = "{met} of {amount}"
+    SIGNING_IN = "Signing you in..."
+    SIGN_IN_FAILED = "We couldn't sign you in. Please try again."
+
     ERROR_HEADING = "Something went wrong"
     ERROR_BODY = "We're sorry, an unexpected error occurred. Please try again."
     UNAVAILABLE_HEADING = "Service temporarily unavailable"
@@ -213,6 +226,7 @@ class Text:
     RETURN_HOME = "Return to home"
     SESSION_EXPIRED_API = "Your session has expired."
     NOT_SIGNED_IN_API = "Sign in to use the portal."
+    INVALID_TOKEN_API = "The access token is invalid or has expired."
 
 
 class Section:

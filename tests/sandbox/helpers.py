@@ -50,20 +50,31 @@ def section(page: Page, heading: str):
     return found
 
 
+_MEANING = """node => {
+    const badge = node.querySelector('[role="img"][aria-label]');
+    return badge ? badge.getAttribute("aria-label") : node.innerText.trim();
+}"""
+"""What a value says: its text, or for a badge (UI v3) its aria-label, where its meaning is."""
+
+
 def read_pairs(region) -> dict[str, str]:
     """A section's label/value pairs (<dt>/<dd>) as the page shows them."""
-    return dict(zip(region.locator("dt").all_inner_texts(), region.locator("dd").all_inner_texts()))
+    values = [value.evaluate(_MEANING) for value in region.locator("dd").all()]
+    return dict(zip(region.locator("dt").all_inner_texts(), values))
 
 
 def read_table(table) -> list[dict[str, str | list[str]]]:
     """A table's rows keyed by column heading; a cell holding a list gives its items."""
     return table.evaluate(
         """table => {
+            const meaning = """
+        + _MEANING
+        + """;
             const headings = [...table.querySelectorAll("thead th")].map(th => th.innerText.trim());
             return [...table.querySelectorAll("tbody tr")].map(row => Object.fromEntries(
                 [...row.cells].map((cell, i) => {
                     const items = [...cell.querySelectorAll("li")].map(li => li.innerText.trim());
-                    return [headings[i], items.length ? items : cell.innerText.trim()];
+                    return [headings[i], items.length ? items : meaning(cell)];
                 })));
         }"""
     )
