@@ -83,7 +83,8 @@ def serve(
         float | None, typer.Option(help="Seconds to answer the warning with OK before the session ends (clearinghouse).")
     ] = None,
 ) -> None:
-    """Serve the portal until interrupted; prints its URL as the first line."""
+    """Serve the portal until interrupted; prints its URL as the first line (with --auth token,
+    the identity server's URL as the second)."""
     from pydantic import ValidationError
 
     from rpa.sandbox.client import announced
@@ -122,10 +123,14 @@ def serve(
     url = server.bind()
     with announced(url, kind.name) as state_file:
         typer.echo(url)
+        if server.identity_url:  # the second line: where auth=token signs in
+            typer.echo(server.identity_url)
         typer.echo(
             f"{kind.title} at {url} (seed {seed}); sign-in details: rpa sandbox users --portal {kind.name}. State: {state_file}",
             err=True,
         )
+        if server.identity_url:
+            typer.echo(f"Identity server (token sign-in) at {server.identity_url}", err=True)
         server.serve_forever()
 
 

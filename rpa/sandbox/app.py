@@ -11,7 +11,7 @@ from starlette.routing import Mount
 from starlette.staticfiles import StaticFiles
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from rpa.sandbox import admin, api, pages, signin
+from rpa.sandbox import admin, api, pages, signin, token_admin
 from rpa.sandbox.auth import seeded_users
 from rpa.sandbox.data import generate
 from rpa.sandbox.obstacles import Obstacles, request_kind
@@ -35,6 +35,7 @@ def create_app(data: PortalData | None = None, settings: Settings | None = None)
             *pages.ROUTES,
             *api.ROUTES,
             *admin.ROUTES,
+            *token_admin.ROUTES,
             Mount("/static", app=StaticFiles(directory=STATIC_DIR), name="static"),
         ],
         middleware=[

@@ -49,6 +49,9 @@ class PortalState:
         self.rng = random.Random()
         """For obstacles, modals and CAPTCHAs: chance, not data, so deliberately unseeded."""
 
+    def check_settings(self, settings: PortalSettings) -> None:
+        """ValueError when this running portal cannot take `settings` (beyond their own validation)."""
+
     def user(self, username: str) -> User | None:
         return self.accounts.users.get(username)
 
@@ -101,6 +104,10 @@ class SandboxState(PortalState):
     def variant(self) -> Variant:
         """The variant of the pages the server renders (v3 renders only sign-in and status pages)."""
         return VARIANTS[SERVER_PAGES[self.settings.ui]]
+
+    def check_settings(self, settings: Settings) -> None:
+        if settings.auth == "token" and not self.identity_url:
+            raise ValueError("auth=token needs the identity server: this portal was started without it (serve with --auth token)")
 
     @property
     def rate_limit(self) -> int:

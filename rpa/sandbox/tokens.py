@@ -41,6 +41,7 @@ class TokenPair:
     access_token: str
     refresh_token: str
     expires_in: int
+    username: str
 
     def as_json(self) -> dict:
         return {
@@ -118,4 +119,4 @@ class TokenStore:
         access, refresh = secrets.token_urlsafe(32), secrets.token_urlsafe(32)
         self._access[access] = AccessToken(session.token, now + timedelta(seconds=settings.token_ttl_s))
         self._refresh[refresh] = session.token
-        return TokenPair(access, refresh, max(1, round(settings.token_ttl_s)))
+        return TokenPair(access, refresh, max(1, round(settings.token_ttl_s)), session.username)

@@ -211,6 +211,9 @@ class Text:
     METER_LABEL = "{benefit} met"
     METER_TEXT = "{met} of {amount}"
     SIGNING_IN = "Signing you in..."
+    IDENTITY_INTRO = "to continue to {client}"
+    REQUEST_INVALID_HEADING = "Sign-in request not valid"
+    REQUEST_INVALID_BODY = "This sign-in link is not valid or has expired. Return to the portal and try again."
     SIGN_IN_FAILED = "We couldn't sign you in. Please try again."
 
     ERROR_HEADING = "Something went wrong"
