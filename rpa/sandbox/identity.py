@@ -141,8 +141,7 @@ async def revoke(request: Request) -> Response:
     """RFC 7009: signing out ends the refresh token's sign-in; unknown tokens are fine too."""
     state = _state(request)
     form = await form_fields(request)
-    if form.get("token"):
-        state.tokens.revoke(form["token"])
+    if state.tokens.revoke(form.get("token", "")):
         state.tokens.count("revoked")
     return _cors(request, Response(status_code=200))
 

@@ -99,9 +99,12 @@ class TokenStore:
             return self.sessions.touch(issued.session, now, settings)
         return self.sessions.peek(issued.session, now, settings)
 
-    def revoke(self, refresh_token: str) -> None:
-        """Sign out: the refresh token's sign-in ends, and with it every token of the family."""
-        self.sessions.end(self._refresh.pop(refresh_token, None))
+    def revoke(self, refresh_token: str) -> bool:
+        """Sign out: the refresh token's sign-in ends, and with it every token of the family;
+        False when the token was unknown or already used."""
+        family = self._refresh.pop(refresh_token, None)
+        self.sessions.end(family)
+        return family is not None
 
     def expire_access_tokens(self) -> int:
         """Every access token expires now (refresh tokens still work); how many there were."""
