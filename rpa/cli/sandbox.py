@@ -33,6 +33,12 @@ Claims = Annotated[int | None, typer.Option(help="How many claims to generate (d
 class UI(StrEnum):
     v1 = "v1"
     v2 = "v2"
+    v3 = "v3"
+
+
+class Auth(StrEnum):
+    cookie = "cookie"
+    token = "token"
 
 
 class TruthFormat(StrEnum):
@@ -62,7 +68,14 @@ def serve(
     session_idle_s: Annotated[float | None, typer.Option(help="Idle timeout of a session, in seconds.")] = None,
     session_max_s: Annotated[float | None, typer.Option(help="Absolute lifetime of a session, in seconds.")] = None,
     max_sessions: Annotated[int | None, typer.Option(help="Concurrent sessions per user; a new sign-in ends the oldest.")] = None,
-    ui: Annotated[UI | None, typer.Option(help="UI variant (sandbox).")] = None,
+    ui: Annotated[UI | None, typer.Option(help="UI variant; v3 is the client-rendered app (sandbox).")] = None,
+    rate_limit: Annotated[
+        int | None, typer.Option(help="Requests per user per minute over pages and API; 0: no limit (sandbox).")
+    ] = None,
+    auth: Annotated[
+        Auth | None, typer.Option(help="cookie, or token: sign-in on an identity server, bearer API; implies --ui v3 (sandbox).")
+    ] = None,
+    token_ttl_s: Annotated[float | None, typer.Option(help="Access token lifetime in seconds, auth=token (sandbox).")] = None,
     session_warning_s: Annotated[
         float | None, typer.Option(help="Idle seconds in a window before its session-timeout warning (clearinghouse).")
     ] = None,
@@ -70,7 +83,8 @@ def serve(
         float | None, typer.Option(help="Seconds to answer the warning with OK before the session ends (clearinghouse).")
     ] = None,
 ) -> None:
-    """Serve the portal until interrupted; prints its URL as the first line."""
+    """Serve the portal until interrupted; prints its URL as the first line (with --auth token,
+    the identity server's URL as the second)."""
     from pydantic import ValidationError
 
     from rpa.sandbox.client import announced
@@ -91,11 +105,16 @@ def serve(
             session_max_s=session_max_s,
             max_sessions=max_sessions,
             ui=ui.value if ui else None,
+            rate_limit=rate_limit,
+            auth=auth.value if auth else None,
+            token_ttl_s=token_ttl_s,
             session_warning_s=session_warning_s,
             session_warning_grace_s=session_warning_grace_s,
         )
     except ValidationError as invalid:
         problem = invalid.errors()[0]
+        if not problem["loc"]:  # a rule between settings, e.g. --auth token with --ui v1
+            raise typer.BadParameter(problem["msg"].removeprefix("Value error, ")) from None
         option = "--" + str(problem["loc"][0]).replace("_", "-")
         if problem["type"] == "extra_forbidden":
             raise typer.BadParameter(f"{option} is not a setting of the {kind.name} portal") from None
@@ -104,10 +123,14 @@ def serve(
     url = server.bind()
     with announced(url, kind.name) as state_file:
         typer.echo(url)
+        if server.identity_url:  # the second line: where auth=token signs in
+            typer.echo(server.identity_url)
         typer.echo(
             f"{kind.title} at {url} (seed {seed}); sign-in details: rpa sandbox users --portal {kind.name}. State: {state_file}",
             err=True,
         )
+        if server.identity_url:
+            typer.echo(f"Identity server (token sign-in) at {server.identity_url}", err=True)
         server.serve_forever()
 
 

@@ -43,7 +43,9 @@ async def set_settings(request: Request) -> Response:
         changes = await request.json() if await request.body() else {}
         if not isinstance(changes, dict):
             raise ValueError("expected a JSON object")
-        state.settings = state.startup_settings.with_changes(changes)
+        settings = state.startup_settings.with_changes(changes)
+        state.check_settings(settings)
+        state.settings = settings
     except ValidationError as invalid:
         problems = {".".join(map(str, e["loc"])): e["msg"] for e in invalid.errors()}
         return JSONResponse({"error": "validation", "message": "Invalid settings.", "fields": problems}, 400)
@@ -64,7 +66,7 @@ async def users(request: Request) -> Response:
 
 @loopback_only
 async def unlock(request: Request) -> Response:
-    username = (await _json_body(request)).get("username", "")
+    username = (await json_body(request)).get("username", "")
     if not portal_state(request).accounts.unlock(username):
         return JSONResponse({"error": "unknown_user", "message": f"No user named {username!r}."}, 404)
     return JSONResponse({"username": username, "unlocked": True})
@@ -72,7 +74,7 @@ async def unlock(request: Request) -> Response:
 
 @loopback_only
 async def expire_sessions(request: Request) -> Response:
-    username = (await _json_body(request)).get("username")
+    username = (await json_body(request)).get("username")
     return JSONResponse({"expired": portal_state(request).sessions.expire(username)})
 
 
@@ -104,7 +106,7 @@ async def truth(request: Request) -> Response:
     return Response("".join(json.dumps(record) + "\n" for record in records), media_type="application/x-ndjson")
 
 
-async def _json_body(request: Request) -> dict:
+async def json_body(request: Request) -> dict:
     try:
         parsed = json.loads(await request.body() or b"{}")
     except ValueError:

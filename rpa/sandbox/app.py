@@ -6,15 +6,16 @@ from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
 from starlette.middleware import Middleware
 from starlette.requests import Request
-from starlette.responses import Response
+from starlette.responses import JSONResponse, Response
 from starlette.routing import Mount
 from starlette.staticfiles import StaticFiles
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from rpa.sandbox import admin, api, pages, signin
+from rpa.sandbox import admin, api, pages, signin, token_admin
 from rpa.sandbox.auth import seeded_users
 from rpa.sandbox.data import generate
 from rpa.sandbox.obstacles import Obstacles, request_kind
+from rpa.sandbox.rate_limit import RateLimit
 from rpa.sandbox.records import PortalData
 from rpa.sandbox.render import STATIC_DIR, status_page
 from rpa.sandbox.settings import Settings
@@ -34,9 +35,14 @@ def create_app(data: PortalData | None = None, settings: Settings | None = None)
             *pages.ROUTES,
             *api.ROUTES,
             *admin.ROUTES,
+            *token_admin.ROUTES,
             Mount("/static", app=StaticFiles(directory=STATIC_DIR), name="static"),
         ],
-        middleware=[Middleware(CacheHeaders), Middleware(Obstacles, state=state, pages=SandboxErrorPages())],
+        middleware=[
+            Middleware(CacheHeaders),
+            Middleware(RateLimit, state=state, pages=SandboxErrorPages()),
+            Middleware(Obstacles, state=state, pages=SandboxErrorPages()),
+        ],
         exception_handlers={HTTPException: _http_error},
     )
     app.state.portal = state
@@ -65,7 +71,14 @@ class CacheHeaders:
 
 
 class SandboxErrorPages:
-    """Maintenance and injected failures: the portal's status page, or its API's JSON error."""
+    """Maintenance, injected failures and the rate limit: the portal's status page, or its API's JSON error."""
+
+    def rate_limited(self, scope: Scope, kind: str, retry_after: int) -> Response:
+        headers = {"Retry-After": str(retry_after)}
+        if kind == "api":
+            body = {"error": "rate_limited", "message": Text.RATE_LIMITED_BODY, "retry_after": retry_after}
+            return JSONResponse(body, 429, headers=headers)
+        return status_page(Request(scope), 429, Text.RATE_LIMITED_HEADING, Text.RATE_LIMITED_BODY, headers)
 
     def maintenance(self, scope: Scope, kind: str, headers: dict[str, str]) -> Response:
         if kind == "api":

@@ -55,6 +55,14 @@ class SandboxAdmin:
     def expire_sessions(self, username: str | None = None) -> dict:
         return self._call("POST", "/expire-sessions", json={"username": username} if username else {})
 
+    def expire_tokens(self) -> dict:
+        """auth=token: every access token expires now (refresh tokens still work)."""
+        return self._call("POST", "/tokens/expire")
+
+    def revoke_tokens(self, username: str | None = None) -> dict:
+        """auth=token: end the sign-ins of one user (or all), so their refresh tokens fail."""
+        return self._call("POST", "/tokens/revoke", json={"username": username} if username else {})
+
     def truth_claims(self) -> list[dict]:
         return self._truth(kind="claims")
 

@@ -8,12 +8,13 @@ pages (`ErrorPages`), in its own look and words.
 from __future__ import annotations
 
 import asyncio
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from starlette.responses import Response
 from starlette.types import ASGIApp, Receive, Scope, Send
 
-from rpa.sandbox.state import PortalState
+if TYPE_CHECKING:
+    from rpa.sandbox.state import PortalState
 
 MAINTENANCE_RETRY_AFTER_S = 300
 

@@ -14,6 +14,7 @@ from rpa.sandbox.clock import now, today
 from rpa.sandbox.render import render, state_of, status_page
 from rpa.sandbox.sessions import Session
 from rpa.sandbox.signin import SESSION_COOKIE, sign_in_url
+from rpa.sandbox.spa import CALLBACK_PATH, app_shell
 from rpa.sandbox.ui import CLAIM_FIELDS, ELIGIBILITY_FIELDS
 from rpa.sandbox.wording import SERVICE_TYPES, Text
 
@@ -23,11 +24,14 @@ Page = Callable[[Request, Session], Awaitable[Response]]
 
 
 def signed_in(page: Page) -> Callable[[Request], Awaitable[Response]]:
-    """Run `page` with the live session, else send the browser to sign in and come back."""
+    """Run `page` with the live session, else send the browser to sign in and come back.
+    In UI v3 every signed-in path is the app's shell, which renders the page itself."""
 
     @wraps(page)
     async def guarded(request: Request) -> Response:
         state = state_of(request)
+        if state.settings.ui == "v3":
+            return await app_shell(request)
         token = request.cookies.get(SESSION_COOKIE)
         session = state.sessions.touch(token, now(), state.settings)
         if session is None:
@@ -94,6 +98,13 @@ async def root(request: Request) -> Response:
     return RedirectResponse("/home", 302)
 
 
+async def auth_callback(request: Request) -> Response:
+    """Where the identity server sends the browser back (UI v3 with token auth); else home."""
+    if state_of(request).settings.auth == "token":
+        return await app_shell(request)
+    return RedirectResponse("/home", 303)
+
+
 ROUTES = [
     Route("/", root),
     Route("/home", home),
@@ -102,6 +113,7 @@ ROUTES = [
     Route("/claims/{claim_id}", claim_detail),
     Route("/eligibility", eligibility_search),
     Route("/eligibility/results", eligibility_results),
+    Route(CALLBACK_PATH, auth_callback),
 ]
 
 

@@ -25,6 +25,8 @@ class PortalKind:
     """Holds the modules `data` (generate), `app` (create_app), `settings`, `truth` and the users'."""
     settings_class: str
     users_function: str
+    identity_server: bool = False
+    """Whether `identity.create_identity_app(state)` serves its token sign-in (auth=token)."""
 
     @property
     def generate(self) -> Any:
@@ -33,6 +35,11 @@ class PortalKind:
     @property
     def create_app(self) -> Any:
         return _load(self.package + ".app", "create_app")
+
+    @property
+    def create_identity_app(self) -> Any:
+        """The identity server's app factory, or None for a portal without one."""
+        return _load(self.package + ".identity", "create_identity_app") if self.identity_server else None
 
     @property
     def settings_type(self) -> Any:
@@ -65,6 +72,7 @@ PORTALS = {
             package="rpa.sandbox",
             settings_class="Settings",
             users_function="auth.seeded_users",
+            identity_server=True,
         ),
         PortalKind(
             "clearinghouse",

@@ -12,6 +12,7 @@ import tempfile
 import threading
 import time
 
+import httpx
 import uvicorn
 
 from rpa.sandbox.portals import DEFAULT_PORTAL, portal_kind
@@ -23,7 +24,12 @@ START_TIMEOUT_S = 15.0
 
 class SandboxServer:
     """One portal (`sandbox` or `clearinghouse`) on a port of its own (0: any free port), started
-    and stopped on demand; members and claims default to the portal's own default size."""
+    and stopped on demand; members and claims default to the portal's own default size.
+
+    A portal with an identity server (the first portal's `auth=token`) serves it too, from the
+    same process on another free port (another origin): `identity` True serves it whatever the
+    settings say (so tests can switch to token auth), None serves it when `auth` is `token`.
+    """
 
     def __init__(
         self,
@@ -35,76 +41,120 @@ class SandboxServer:
         port: int = 0,
         settings: PortalSettings | None = None,
         portal: str = DEFAULT_PORTAL,
+        identity: bool | None = None,
     ):
         kind = portal_kind(portal)
         self.portal = kind.name
         self.data: PortalData = kind.generate(
             seed, kind.members if members is None else members, kind.claims if claims is None else claims
         )
-        self.app = kind.create_app(self.data, settings or kind.settings_type.from_env())
-        self.host = host
-        self.port = port
-        self._socket: socket.socket | None = None
-        self._server: uvicorn.Server | None = None
-        self._thread: threading.Thread | None = None
+        settings = settings or kind.settings_type.from_env()
+        self.app = kind.create_app(self.data, settings)
+        self._listener = _Listener(self.app, host, port)
+        self._identity: _Listener | None = None
+        if kind.create_identity_app and (identity or (identity is None and getattr(settings, "auth", None) == "token")):
+            self._identity = _Listener(kind.create_identity_app(self.app.state.portal), host, 0)
 
     @property
     def url(self) -> str:
-        if self._socket is None:
-            raise RuntimeError("the sandbox is not bound yet: call start() or bind()")
-        host, port = self._socket.getsockname()[:2]
-        return f"http://{host}:{port}" if ":" not in host else f"http://[{host}]:{port}"
+        return self._listener.url
+
+    @property
+    def identity_url(self) -> str | None:
+        """The identity server's URL, or None when this portal serves none."""
+        return self._identity.url if self._identity else None
 
     def bind(self) -> str:
-        """Take the port and listen now, so the URL is known, and connections wait in the
+        """Take the port(s) and listen now, so the URLs are known, and connections wait in the
         backlog instead of being refused, until serving starts."""
-        family = socket.AF_INET6 if ":" in self.host else socket.AF_INET
-        # IPPROTO_TCP, not 0: asyncio turns on TCP_NODELAY only for sockets that say they are TCP, and
-        # without it every small answer on a kept-alive connection waits 40 ms for a delayed ACK.
-        self._socket = socket.socket(family, socket.SOCK_STREAM, socket.IPPROTO_TCP)
-        self._socket.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        self._socket.bind((self.host, self.port))
-        self._socket.listen(2048)
-        self._server = uvicorn.Server(uvicorn.Config(self.app, log_level="warning", access_log=False, lifespan="off"))
+        self._listener.bind()
+        state = self.app.state.portal
+        if self._identity is not None:
+            self._identity.bind()
+            state.portal_url, state.identity_url = self._listener.url, self._identity.url
         return self.url
 
     def serve_forever(self) -> None:
         """Serve in this thread until SIGINT or SIGTERM. uvicorn shuts down gracefully, then
         re-raises the signal; SIGTERM then exits through SystemExit, so callers' cleanup runs."""
-        if self._server is None:
+        if self._listener.server is None:
             self.bind()
+        if self._identity is not None:
+            self._identity.start()
         previous = signal.signal(signal.SIGTERM, _exit_quietly)
         try:
-            self._server.run(sockets=[self._socket])
+            self._listener.server.run(sockets=[self._listener.socket])
         finally:
             signal.signal(signal.SIGTERM, previous)
-            self._socket.close()
+            self._listener.socket.close()
+            if self._identity is not None:
+                self._identity.stop()
 
     def start(self) -> SandboxServer:
-        """Serve from a daemon thread; returns once the portal answers."""
+        """Serve from daemon threads; returns once the portal (and its identity server) answer."""
         self.bind()
-        self._thread = threading.Thread(target=self._server.run, kwargs={"sockets": [self._socket]}, daemon=True)
-        self._thread.start()
-        deadline = time.monotonic() + START_TIMEOUT_S
-        while not self._server.started:
-            if not self._thread.is_alive() or time.monotonic() > deadline:
-                raise RuntimeError("the sandbox portal did not start")
-            time.sleep(0.01)
+        for listener in (self._listener, self._identity):
+            if listener is not None:
+                listener.start()
         return self
 
     def stop(self) -> None:
-        if self._server is not None:
-            self._server.should_exit = True
-        if self._thread is not None:
-            self._thread.join(timeout=10)
-        if self._socket is not None:
-            self._socket.close()
+        for listener in (self._identity, self._listener):
+            if listener is not None:
+                listener.stop()
 
     def __enter__(self) -> SandboxServer:
         return self.start()
 
     def __exit__(self, *exc_info) -> None:
         self.stop()
+
+
+class _Listener:
+    """One ASGI app served by uvicorn on a socket bound up front."""
+
+    def __init__(self, app, host: str, port: int):
+        self.app = app
+        self.host = host
+        self.port = port
+        self.socket: socket.socket | None = None
+        self.server: uvicorn.Server | None = None
+        self._thread: threading.Thread | None = None
+
+    @property
+    def url(self) -> str:
+        if self.socket is None:
+            raise RuntimeError("the sandbox is not bound yet: call start() or bind()")
+        host, port = self.socket.getsockname()[:2]
+        return f"http://{host}:{port}" if ":" not in host else f"http://[{host}]:{port}"
+
+    def bind(self) -> None:
+        family = socket.AF_INET6 if ":" in self.host else socket.AF_INET
+        # IPPROTO_TCP, not 0: asyncio turns on TCP_NODELAY only for sockets that say they are TCP, and
+        # without it every small answer on a kept-alive connection waits 40 ms for a delayed ACK.
+        self.socket = socket.socket(family, socket.SOCK_STREAM, socket.IPPROTO_TCP)
+        self.socket.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        self.socket.bind((self.host, self.port))
+        self.socket.listen(2048)
+        self.server = uvicorn.Server(uvicorn.Config(self.app, log_level="warning", access_log=False, lifespan="off"))
+
+    def start(self) -> None:
+        """Serve from a daemon thread; returns once it answers."""
+        self._thread = threading.Thread(target=self.server.run, kwargs={"sockets": [self.socket]}, daemon=True)
+        self._thread.start()
+        deadline = time.monotonic() + START_TIMEOUT_S
+        while not self.server.started:
+            if not self._thread.is_alive() or time.monotonic() > deadline:
+                raise RuntimeError("the sandbox portal did not start")
+            time.sleep(0.01)
+
+    def stop(self) -> None:
+        if self.server is not None:
+            self.server.should_exit = True
+        if self._thread is not None:
+            self._thread.join(timeout=10)
+        if self.socket is not None:
+            self.socket.close()
 
 
 def _exit_quietly(signum, frame) -> None:
@@ -121,6 +171,7 @@ class SandboxProcess:
     def __init__(self, *options: str, portal: str = DEFAULT_PORTAL):
         self.options = ("--portal", portal_kind(portal).name, *options)
         self.url: str | None = None
+        self.identity_url: str | None = None
         self._process: subprocess.Popen | None = None
         self._state_dir: tempfile.TemporaryDirectory | None = None
 
@@ -138,6 +189,7 @@ class SandboxProcess:
             self.stop()
             raise RuntimeError(f"the sandbox process did not start: {reason}")
         self.url = line
+        self.identity_url = httpx.get(line + "/__sandbox/health", timeout=10).json().get("identity_url")
         return self
 
     @property

@@ -9,6 +9,9 @@ from datetime import datetime, timedelta
 
 from rpa.sandbox.settings import PortalSettings
 
+SESSION_COOKIE = "sbx_session"
+"""The first portal's session cookie (auth=cookie)."""
+
 
 @dataclass
 class Session:
@@ -48,6 +51,11 @@ class SessionStore:
             return None
         session.last_seen = now
         return session
+
+    def peek(self, token: str | None, now: datetime, settings: PortalSettings) -> Session | None:
+        """The live session for a token, its idle clock left alone: for looking, not using."""
+        session = self._sessions.get(token or "")
+        return None if session is None or _expired(session, now, settings) else session
 
     def end(self, token: str | None) -> None:
         self._sessions.pop(token or "", None)

@@ -11,7 +11,7 @@ import os
 from collections.abc import Mapping
 from typing import Any, ClassVar, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 
 class PortalSettings(BaseModel):
@@ -49,4 +49,31 @@ class Settings(PortalSettings):
     env_prefix: ClassVar[str] = "RPA_SANDBOX_"
 
     spinner_ms: int = Field(0, ge=0)
-    ui: Literal["v1", "v2"] = "v1"
+    ui: Literal["v1", "v2", "v3"] = "v1"
+    rate_limit: int = Field(0, ge=0)
+    """Requests per user per minute over pages and API (0: no limit)."""
+    auth: Literal["cookie", "token"] = "cookie"
+    """`token`: sign-in on the identity server, bearer tokens on the API; needs the v3 app."""
+    token_ttl_s: float = Field(300, gt=0)
+    """Lifetime of an access token (auth=token)."""
+
+    @model_validator(mode="before")
+    @classmethod
+    def _token_auth_picks_the_app(cls, values: Any) -> Any:
+        """Token auth needs a client-rendered app: `auth=token` with no `ui` given means v3."""
+        if isinstance(values, dict) and values.get("auth") == "token" and not values.get("ui"):
+            return {**values, "ui": "v3"}
+        return values
+
+    @model_validator(mode="after")
+    def _token_auth_needs_the_app(self) -> Settings:
+        if self.auth == "token" and self.ui != "v3":
+            raise ValueError(f"auth=token needs ui=v3 (a page rendered on the server cannot hold a bearer token), not {self.ui}")
+        return self
+
+    def with_changes(self, changes: Mapping[str, Any]) -> Settings:
+        """As for every portal; switching to token auth without naming a UI switches to v3 too."""
+        base = self.model_dump()
+        if changes.get("auth") == "token" and "ui" not in changes:
+            base.pop("ui")
+        return type(self).model_validate({**base, **changes})

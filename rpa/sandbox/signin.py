@@ -14,9 +14,9 @@ from rpa.sandbox.captcha import new_challenge, render_svg
 from rpa.sandbox.clock import now
 from rpa.sandbox.forms import csrf_ok, csrf_token, form_fields, set_csrf_cookie
 from rpa.sandbox.render import render, state_of
+from rpa.sandbox.sessions import SESSION_COOKIE
 from rpa.sandbox.wording import Text
 
-SESSION_COOKIE = "sbx_session"
 SIGN_IN_COOKIE = "sbx_signin"
 CSRF_COOKIE = "sbx_csrf"
 DEVICE_COOKIE = "sbx_device"

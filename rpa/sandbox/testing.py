@@ -4,6 +4,8 @@ that uses it.
 Load it with `pytest_plugins = ["rpa.sandbox.testing"]`. `sandbox` (the first portal) and
 `clearinghouse` are session-scoped, started when a test first asks; `portal` and
 `clearinghouse_portal` are the same handles with settings and state reset before and after the test.
+The first portal is served with its identity server, so a test can switch to token sign-in with
+`portal.configure(auth="token")` (UI v3 follows) and find it at `portal.identity_url`.
 """
 
 from __future__ import annotations
@@ -23,17 +25,19 @@ SEED, MEMBERS, CLAIMS = 7, 500, 5000
 
 
 class SandboxHandle(SandboxAdmin):
-    """The admin calls of a running sandbox plus its generated data, to pick members and claims."""
+    """The admin calls of a running sandbox plus its generated data, to pick members and claims,
+    and (first portal) its identity server's URL, for `auth=token`."""
 
-    def __init__(self, url: str, data: PortalData):
+    def __init__(self, url: str, data: PortalData, identity_url: str | None = None):
         super().__init__(url)
         self.data = data
+        self.identity_url = identity_url
 
 
 @pytest.fixture(scope="session")
 def sandbox() -> Iterator[SandboxHandle]:
-    with SandboxServer(SEED, MEMBERS, CLAIMS, settings=Settings()) as server:
-        handle = SandboxHandle(server.url, server.data)
+    with SandboxServer(SEED, MEMBERS, CLAIMS, settings=Settings(), identity=True) as server:
+        handle = SandboxHandle(server.url, server.data, server.identity_url)
         yield handle
         handle.close()
 

@@ -245,6 +245,11 @@ VARIANTS = {
 }
 
 
+SERVER_PAGES = {"v1": "v1", "v2": "v2", "v3": "v1"}
+"""The variant of the pages the server still renders: v3 signs in and shows status pages as v1
+does; everything after sign-in is its client-rendered app (static/app.js)."""
+
+
 def _labelled(keys: tuple[str, ...], labels: dict[str, str]) -> list[dict[str, str]]:
     return [{"key": key, "label": labels[key]} for key in keys]
 

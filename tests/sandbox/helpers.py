@@ -50,20 +50,67 @@ def section(page: Page, heading: str):
     return found
 
 
+_MEANING = """node => {
+    const badge = node.querySelector('[role="img"][aria-label]');
+    return badge ? badge.getAttribute("aria-label") : node.innerText.trim();
+}"""
+"""What a value says: its text, or for a badge (UI v3) its aria-label, where its meaning is."""
+
+
 def read_pairs(region) -> dict[str, str]:
     """A section's label/value pairs (<dt>/<dd>) as the page shows them."""
-    return dict(zip(region.locator("dt").all_inner_texts(), region.locator("dd").all_inner_texts()))
+    values = [value.evaluate(_MEANING) for value in region.locator("dd").all()]
+    return dict(zip(region.locator("dt").all_inner_texts(), values))
 
 
 def read_table(table) -> list[dict[str, str | list[str]]]:
     """A table's rows keyed by column heading; a cell holding a list gives its items."""
     return table.evaluate(
         """table => {
+            const meaning = """
+        + _MEANING
+        + """;
             const headings = [...table.querySelectorAll("thead th")].map(th => th.innerText.trim());
             return [...table.querySelectorAll("tbody tr")].map(row => Object.fromEntries(
                 [...row.cells].map((cell, i) => {
                     const items = [...cell.querySelectorAll("li")].map(li => li.innerText.trim());
-                    return [headings[i], items.length ? items : cell.innerText.trim()];
+                    return [headings[i], items.length ? items : meaning(cell)];
                 })));
         }"""
     )
+
+
+def identity_code(portal: SandboxHandle, codes: Codes, username: str = "demo", password: str | None = None) -> str:
+    """Sign in on the identity server as the portal's app sends a browser there; the code it
+    sends back to the portal's callback."""
+    with httpx.Client(base_url=portal.identity_url, timeout=10) as identity:
+        request = {
+            "response_type": "code",
+            "client_id": "sandbox-portal",
+            "redirect_uri": portal.url + "/auth/callback",
+            "state": "s1",
+        }
+        form = identity.get("/authorize", params=request)
+        csrf = re.search(r'name="csrf_token" value="([^"]+)"', form.text).group(1)
+        password = password if password is not None else portal.user(username)["password"]
+        answer = identity.post("/authorize", data={**request, "csrf_token": csrf, "username": username, "password": password})
+        assert answer.headers.get("location") == "/mfa", answer.text
+        answer = identity.post("/mfa", data={"csrf_token": csrf, "code": codes.next(username)})
+        location = httpx.URL(answer.headers["location"])
+        assert str(location).startswith(portal.url + "/auth/callback?") and location.params["state"] == "s1"
+        return location.params["code"]
+
+
+def token_sign_in(portal: SandboxHandle, codes: Codes, username: str = "demo") -> dict:
+    """The whole token sign-in without a browser: the code, then the token endpoint's answer."""
+    answer = httpx.post(
+        portal.identity_url + "/token",
+        data={
+            "grant_type": "authorization_code",
+            "code": identity_code(portal, codes, username),
+            "redirect_uri": portal.url + "/auth/callback",
+            "client_id": "sandbox-portal",
+        },
+    )
+    assert answer.status_code == 200, answer.text
+    return answer.json()

@@ -79,3 +79,17 @@ def test_truth_writes_every_claim_then_every_member(tmp_path):
     assert CliRunner().invoke(rpa_app, ["sandbox", "truth", "--format", "json", *options, "--output", str(output)]).exit_code == 0
     assert json.loads(output.read_text()) == records
     assert CliRunner().invoke(rpa_app, ["sandbox", "truth", "--date", "yesterday"]).exit_code == 2
+
+
+def test_serve_with_token_auth_serves_an_identity_server_and_the_v3_app():
+    with SandboxProcess("--members", "10", "--claims", "20", "--auth", "token", "--rate-limit", "50") as process:
+        health = httpx.get(process.url + "/__sandbox/health").json()
+        assert (health["auth"], health["ui"], health["identity_url"]) == ("token", "v3", process.identity_url)
+        assert process.identity_url != process.url
+        assert httpx.get(process.identity_url + "/authorize").status_code == 400, "a sign-in request names its client"
+        assert httpx.get(process.url + "/__sandbox/settings").json()["rate_limit"] == 50
+
+
+def test_serve_refuses_token_auth_with_a_server_rendered_ui():
+    result = CliRunner().invoke(rpa_app, ["sandbox", "serve", "--auth", "token", "--ui", "v1"])
+    assert result.exit_code == 2 and "auth=token needs ui=v3" in result.output

@@ -137,7 +137,7 @@ def test_settings_post_sets_the_named_ones_and_resets_the_rest(portal):
     settings = portal.configure(error_rate=0.25)
     assert (settings["latency_ms"], settings["ui"], settings["error_rate"]) == (0, "v1", 0.25)
     assert portal.settings() == settings
-    for bad in ({"nonsense": 1}, {"error_rate": 2}, {"ui": "v3"}):
+    for bad in ({"nonsense": 1}, {"error_rate": 2}, {"ui": "v4"}, {"auth": "token", "ui": "v1"}):
         answer = httpx.post(portal.url + "/__sandbox/settings", json=bad)
         assert answer.status_code == 400 and answer.json()["error"] == "validation"
     assert portal.configure()["error_rate"] == 0
