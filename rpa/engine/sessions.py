@@ -226,6 +226,16 @@ def forget_portal_state(state_dir: Path, portal: str) -> int:
     return removed
 
 
+TAB_STORAGE = "() => ({origin: location.origin, items: Object.fromEntries(Object.entries(sessionStorage))})"
+RESTORE_TAB_STORAGE = """((saved) => {
+  if (location.origin !== saved.origin || sessionStorage.length) return;
+  for (const [key, value] of Object.entries(saved.items)) sessionStorage.setItem(key, value);
+})"""
+"""A tab's sessionStorage, carried to the tab that replaces it: single-page portals keep their
+tokens there, and a person's tab is never replaced, so the engine's fresh tabs must not lose them."""
+BROWSER_STATE_KEYS = ("cookies", "origins")
+
+
 class PortalSession:
     """One slot: a browser context with one page (made on demand) and/or an API context."""
 
@@ -259,7 +269,10 @@ class PortalSession:
         self.portal_page: PortalPage | None = None
         self.api_context: httpx.AsyncClient | None = None
         self.portal_api: PortalApi | None = None
-        self.signed_in = self._stored_state() is not None
+        stored = self._stored_state()
+        self.signed_in = stored is not None
+        self.tab_storage: dict | None = (stored or {}).get("session_storage")
+        """The portal tab's sessionStorage, kept when the tab is replaced and with the slot's state."""
         self.items_in_context = 0
         self.items_in_page = 0
         self.chunk_open = False
@@ -273,10 +286,12 @@ class PortalSession:
     async def page(self) -> PortalPage:
         if self.portal_page is None or self.portal_page.page.is_closed():
             if self.context is None:
-                self.context = await self.host.new_context(self._stored_state(), on_dialog=self.dialogs)
+                self.context = await self.host.new_context(self._browser_state(), on_dialog=self.dialogs)
             if self.token_watch is not None:
                 self.token_watch.install(self.context)
             page = await self.host.new_page(self.context)
+            if self.tab_storage and self.tab_storage.get("items"):
+                await page.add_init_script(f"{RESTORE_TAB_STORAGE}({json.dumps(self.tab_storage)})")
             self.portal_page = PortalPage(
                 page,
                 self.flow.selectors,
@@ -296,11 +311,9 @@ class PortalSession:
             if not self.signed_in:
                 await self.sign_in()
             headers: dict[str, str] = {}
-            if self.token_watch is not None:
-                headers[self.token_watch.spec.header] = await self.token_watch.token(
-                    await self.page(), self.settings.navigation_timeout_ms
-                )
-            state = await self.context.storage_state() if self.context else self._stored_state()
+            if self.token_watch is not None and self.token_watch.value:  # seen on the page's own calls
+                headers[self.token_watch.spec.header] = self.token_watch.value
+            state = await self.context.storage_state() if self.context else self._browser_state()
             self.api_context = self.host.new_api(self.flow.base_url, state, headers)
             self.portal_api = PortalApi(
                 self.api_context,
@@ -332,6 +345,7 @@ class PortalSession:
             portal = await self.page()
             if self.token_watch is not None:
                 self.token_watch.value = None  # the old session's token dies with it
+            self.tab_storage = None
             await self._add_remembered_device()
             resume_tracing = await self._pause_tracing()
             self._log.info("sign_in_started", credential=self.credential.key, attempt=self.gate.sign_in_attempts)
@@ -360,7 +374,27 @@ class PortalSession:
             return
         state = await self.context.storage_state()
         SECRETS.add(*(cookie.get("value") for cookie in state.get("cookies", [])))
+        await self._keep_tab_storage()
+        if self.tab_storage:
+            state["session_storage"] = self.tab_storage
         self.store.save(self.flow.portal_id, self.credential.key, self.slot, state)
+
+    async def _keep_tab_storage(self, page: PortalPage | None = None) -> None:
+        """Remember the portal tab's sessionStorage (a single-page portal's tokens) before the tab goes."""
+        page = page or self.portal_page
+        if page is None or page.page.is_closed() or not page.page.url.startswith(page.origin):
+            return
+        try:
+            storage = await page.page.evaluate(TAB_STORAGE)
+        except Exception:  # a tab navigating away: keep what was kept before
+            return
+        SECRETS.add(*storage["items"].values())
+        self.tab_storage = storage
+
+    def _browser_state(self) -> dict | None:
+        """The slot's stored state as Playwright takes it (cookies and local storage only)."""
+        state = self._stored_state()
+        return {key: state[key] for key in BROWSER_STATE_KEYS if key in state} if state else None
 
     async def _add_remembered_device(self) -> None:
         cookies = self.store.remembered_device_cookies(self.flow.portal_id, self.credential.key)
@@ -423,6 +457,7 @@ class PortalSession:
             self.items_in_context = self.items_in_page = 0
             self._log.info("context_recycled")
         elif self.portal_page is not None and self.items_in_page >= self.settings.recycle_page_after:
+            await self._keep_tab_storage()
             old, self.portal_page = self.portal_page, None
             await self.page()
             await old.close()

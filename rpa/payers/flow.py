@@ -194,6 +194,32 @@ class Flow:
                 await portal.next_page(previous_page, results)
         return chosen
 
+    async def find_claim_in_feed(
+        self,
+        portal: PortalPage,
+        query: ClaimStatusQuery,
+        *,
+        items: str,
+        feed: str,
+        end: str | None = None,
+        heading: str | None = None,
+    ) -> ClaimRow | None:
+        """`find_claim` for an infinite list of cards: read the cards (`items`), scroll `feed` for
+        more until the claim is found (a claim number) or the list ends (a member search reads it
+        all); `heading` names the field a card's heading holds (e.g. its claim number)."""
+        wording = self.wording(query.payer)
+        seen: list[ClaimRow] = []
+        for _ in range(MAX_RESULT_PAGES):
+            cards = await portal.read_items(items)
+            for card in cards[len(seen) :]:
+                fields = {heading: card.heading, **card.fields} if heading else card.fields
+                seen.append(ClaimRow.from_record(wording.record("result", fields), wording.formats, raw=fields))
+            if query.claim_number and matching_rows(seen, query):
+                break
+            if not await portal.load_more(feed, end=end):
+                break
+        return choose_claim(seen, query)
+
     def pick_claim(self, query: ClaimStatusQuery, records: list[dict[str, Any]]) -> ClaimRow | None:
         """`choose_claim` over search results already read as records (API mode, one page)."""
         wording = self.wording(query.payer)

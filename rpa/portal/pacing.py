@@ -24,6 +24,9 @@ from collections import deque
 from pathlib import Path
 
 DEFAULT_RETRY_AFTER_S = 5.0
+MIN_LEARNED_PER_MINUTE = 6
+"""The slowest pace a 429 can teach: a limit shared with others (a client address, another
+process) can answer 429 after only a few of our own requests, and must not stall us."""
 """How long to wait after a 429 that did not say."""
 RESERVATION_S = 5.0
 """How long an action's reservation stands in for the request it is about to cause."""
@@ -95,10 +98,9 @@ class Pacer:
         self.rate_limited_count += 1
         self._forget_old(now)
         if self.learned_per_minute is None:
-            sent = len(self._recent)
-            self.learned_per_minute = max(1, sent - 1) if sent > 1 else None
+            self.learned_per_minute = max(MIN_LEARNED_PER_MINUTE, len(self._recent) - 1)
         elif now - self._last_429 > wait_s + 1:  # told again after a hold: a tenth slower
-            self.learned_per_minute = max(1, int(self.learned_per_minute * 0.9))
+            self.learned_per_minute = max(MIN_LEARNED_PER_MINUTE, int(self.learned_per_minute * 0.9))
         self._last_429 = now
         self.hold_until = max(self.hold_until, time.time() + wait_s)
         self._write_shared()

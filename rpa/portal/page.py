@@ -35,7 +35,7 @@ from rpa.core.retry import OnRetry, is_request_level, retrying
 from rpa.core.settings import RetrySettings
 from rpa.portal import reading, settle
 from rpa.portal.pacing import parse_retry_after
-from rpa.portal.reading import Cell, TabPanel
+from rpa.portal.reading import Cell, Item, TabPanel
 from rpa.portal.selectors import Scope
 
 if TYPE_CHECKING:
@@ -490,6 +490,13 @@ class PortalPage:
     async def read_table(self, name: str, **params: Any) -> list[dict[str, Cell]]:
         """Rows of the table `name` (or the first table inside it), keyed by header text."""
         return reading.table_rows(await self._evaluate(name, reading.READ_TABLE, params))
+
+    async def read_items(self, name: str, **params: Any) -> list[Item]:
+        """Every element matching `name` (the cards of a feed), each read like `read_fields`, in
+        one round trip; none yet is an empty list."""
+        locator = self.element(name, **params)
+        items = await self._guarded(name, locator.evaluate_all(reading.READ_ITEMS))
+        return [Item(item["fields"], item["heading"], item["name"]) for item in items]
 
     async def read_tabs(self, name: str, **params: Any) -> list[TabPanel]:
         """Every tab inside `name` with its panel's fields, tables and text, hidden panels too."""

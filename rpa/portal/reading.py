@@ -21,9 +21,12 @@ const VALUED = new Set(['progressbar', 'meter', 'slider', 'spinbutton']);
 const children = (node) => node.shadowRoot ? [...node.shadowRoot.childNodes] : [...node.childNodes];
 const composedParent = (node) =>
   node.parentNode instanceof ShadowRoot ? node.parentNode.host : (node.assignedSlot || node.parentNode);
-// What the page says without words: a progress bar's value, an icon's accessible name.
+// What the page says without words: a progress bar's value, an image's (a status badge's)
+// accessible name (ARIA makes an img's children presentational), an icon's label.
 const ariaText = (el) => {
-  if (VALUED.has(el.getAttribute('role'))) return el.getAttribute('aria-valuetext') || el.getAttribute('aria-valuenow') || '';
+  const role = el.getAttribute('role');
+  if (VALUED.has(role)) return el.getAttribute('aria-valuenow') || el.getAttribute('aria-valuetext') || '';
+  if (role === 'img' && el.hasAttribute('aria-label')) return el.getAttribute('aria-label');
   if (el.hasAttribute('aria-label') && !el.textContent.trim() && !el.shadowRoot) return el.getAttribute('aria-label');
   return '';
 };
@@ -171,6 +174,11 @@ READ_TABS = f"""(root) => {{ {_PRELUDE}
 }}"""
 FINGERPRINT = f"(root) => {{ {_PRELUDE} return textOf(root).slice(0, 2000); }}"
 SIZE = f"(root) => {{ {_PRELUDE} return all(root, '*').length; }}"
+READ_ITEMS = f"""(items) => items.map((item) => {{ {_PRELUDE}
+  const heading = all(item, 'h1, h2, h3, h4, h5, h6, [role=heading]')[0];
+  return {{ fields: readFields(item), heading: heading ? textOf(heading) : '', name: item.getAttribute('aria-label') || '' }};
+}})"""
+"""Every item of a list of cards (articles, feed entries): its fields, heading and name."""
 SCROLL_TO_END = f"""(root) => {{ {_PRELUDE}
   const elements = all(root, '*');
   const last = elements[elements.length - 1] || root;
@@ -197,6 +205,15 @@ class Cell:
     @classmethod
     def from_json(cls, cell: dict) -> Cell:
         return cls(cell["text"], tuple(cell["lines"]), tuple(cell["items"]), tuple(cell["links"]))
+
+
+@dataclass(frozen=True)
+class Item:
+    """One card of a list: its label/value pairs, its heading's text and its accessible name."""
+
+    fields: dict[str, str]
+    heading: str
+    name: str
 
 
 @dataclass(frozen=True)

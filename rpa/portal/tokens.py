@@ -5,13 +5,15 @@ exchange, refreshed silently) and send it as `Authorization: Bearer ...` on ever
 cookies alone open nothing. API mode borrows that token: Playwright sees the header on the
 page's requests (the selector map's `api.token` says which header and which requests), the
 HTTP client sends it, and when the API answers 401 the page is loaded again so its own script
-refreshes the token, which is then picked up the same way. The token is registered as a
+refreshes the token, which is then picked up the same way (a portal whose calls carry no such
+header, signed in by cookie, simply never needs one). The token is registered as a
 secret, so no log line or result ever shows it.
 """
 
 from __future__ import annotations
 
 import asyncio
+import time
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urljoin
 
@@ -60,18 +62,18 @@ class TokenWatch:
         token page. A page that shows its sign-in instead has lost the session."""
         if self.value and self.value != stale:
             return self.value
-        self._seen.clear()
         await portal.goto(self.spec.page)
-        try:
-            await asyncio.wait_for(self._wait_fresh(stale), timeout_ms / 1000)
-        except TimeoutError:
-            if await portal.is_visible("state.signed_out") if "state.signed_out" in portal.selectors.elements else False:
-                raise SessionExpired("the portal showed its sign-in instead of calling its API") from None
-            raise TransientError(f"no {self.spec.header} seen on the page's calls to {self.prefix}", reason="no_token") from None
-        get_logger().info("api_token_observed", header=self.spec.header)
-        return self.value or ""
-
-    async def _wait_fresh(self, stale: str | None) -> None:
+        deadline = time.monotonic() + timeout_ms / 1000
+        signed_out = "state.signed_out" in portal.selectors.elements
         while not (self.value and self.value != stale):
-            await self._seen.wait()
+            if signed_out and await portal.is_visible("state.signed_out"):
+                raise SessionExpired("the portal showed its sign-in instead of calling its API")
+            if time.monotonic() > deadline:
+                raise TransientError(f"no {self.spec.header} seen on the page's calls to {self.prefix}", reason="no_token")
             self._seen.clear()
+            try:
+                await asyncio.wait_for(self._seen.wait(), 0.25)
+            except TimeoutError:
+                pass
+        get_logger().info("api_token_observed", header=self.spec.header)
+        return self.value

@@ -71,7 +71,7 @@ COMPONENTS = """
       root.innerHTML = `
         <style>:host { display: block } .row { display: flex; gap: 4px }</style>
         <h2><slot name=title></slot></h2>
-        <span class=badge aria-label="Finalized - Paid"></span>
+        <span class=badge role=img aria-label="Finalized - Paid">✓ Paid</span>
         <dl><dt>Billed</dt><dd>$1,200.00</dd><dt>Status</dt><dd><span aria-label="Finalized - Paid"></span></dd></dl>
         <div class=row><span class=label>Paid</span><span>$950.00</span></div>
         <table><thead><tr><th>Benefit</th><th>Met</th></tr></thead>

@@ -59,15 +59,27 @@ class SandboxFlow(SandboxPortal, Flow):
             await portal.fill("claims.to", us_date(query.service_date_to))
         if query.provider_npi:
             await portal.fill("claims.npi", query.provider_npi)
-        if await portal.click_and_wait("claims.search", ["claims.results", "claims.no_results"]) == "claims.no_results":
+        shown = await portal.click_and_wait("claims.search", ["claims.results", "feed.card", "claims.no_results"])
+        if shown == "claims.no_results":
             return self.claim_not_found(query, await portal.text("claims.no_results"))
-        row = await self.find_claim(portal, query, results="claims.results", next_page="claims.next")
-        if row is None:
-            return self.claim_not_found(query)
-        links = row.raw["Claim Number"].links
-        await portal.goto(links[0] if links else f"/claims/{row.payer_claim_id}", expect=["claim.summary"])
+        if shown == "feed.card":  # UI v3: an infinite feed of cards, the detail in a drawer
+            row = await self.find_claim_in_feed(
+                portal, query, items="feed.card", feed="feed.list", end="feed.end", heading="Claim Number"
+            )
+            if row is None:
+                return self.claim_not_found(query)
+            params = {"claim_number": row.claim_number}
+            await portal.click_and_wait("feed.open", ["claim.summary"], params=params, repeatable=False)
+            detail = "claim.drawer"
+        else:
+            row = await self.find_claim(portal, query, results="claims.results", next_page="claims.next")
+            if row is None:
+                return self.claim_not_found(query)
+            links = row.raw["Claim Number"].links
+            await portal.goto(links[0] if links else f"/claims/{row.payer_claim_id}", expect=["claim.summary"])
+            detail = "claim.detail"
         wording = self.wording(query.payer)
-        record = wording.record("claim", await portal.read_fields("claim.detail"))
+        record = wording.record("claim", await portal.read_fields(detail))
         shown = await portal.wait_for_first(["claim.adjustments", "claim.no_adjustments"])
         adjustments = await portal.read_table("claim.adjustments") if shown == "claim.adjustments" else []
         record["adjustments"] = [wording.record("adjustment", row) for row in adjustments]
