@@ -32,7 +32,7 @@ from rpa.distributed.broker import QUEUE, TASK, RunKeys, celery_app, connect, re
 from rpa.distributed.registry import live_workers
 from rpa.engine.run import SIGNALS, RunSummary, _recorded, _write_report, finish
 from rpa.payers.registry import get_payer, get_portal
-from rpa.runs.manifest import PortalStop, RunStats, RunStatus
+from rpa.runs.manifest import PortalStop, RunStats, RunStatus, WorkerCount
 from rpa.runs.store import ARTIFACTS, RunStore
 
 READ_BLOCK_MS = 1000
@@ -188,32 +188,31 @@ class Collector:
 
 
 def _record_workers(store: RunStore, collector: Collector, broker: str) -> None:
-    """Per-worker counts and throughput on this attempt and, summed, on the run."""
-    workers = {}
-    for name, data in sorted(collector.workers.items()):
-        busy_s = max(0.001, data["last_at"] - data["first_at"])
-        workers[name] = {
-            "host": data["host"],
-            "pid": data["pid"],
-            "items": data["items"],
-            "outcomes": data["outcomes"],
-            "busy_s": round(busy_s, 3),
-            "items_per_min": round(data["items"] / busy_s * 60, 2),
-        }
+    """Per-worker counts and busy time on this attempt and, summed, on the run."""
+    workers = {
+        name: WorkerCount(
+            host=data["host"],
+            pid=data["pid"],
+            items=data["items"],
+            outcomes=data["outcomes"],
+            busy_s=round(max(0.001, data["last_at"] - data["first_at"]), 3),
+        )
+        for name, data in sorted(collector.workers.items())
+    }
     manifest = store.manifest()
     attempts = list(manifest.attempts)
     if attempts:
         attempts[-1] = attempts[-1].model_copy(
             update={"broker": broker, "workers": workers, "duplicates_dropped": collector.duplicates}
         )
-    total: dict[str, dict[str, Any]] = {}
+    total: dict[str, WorkerCount] = {}
     for attempt in attempts:
-        for name, data in (getattr(attempt, "workers", None) or {}).items():
-            into = total.setdefault(name, {"host": data["host"], "items": 0, "busy_s": 0.0})
-            into["items"] += data["items"]
-            into["busy_s"] = round(into["busy_s"] + data["busy_s"], 3)
-    for data in total.values():
-        data["items_per_min"] = round(data["items"] / max(0.001, data["busy_s"]) * 60, 2)
+        for name, count in attempt.workers.items():
+            into = total.setdefault(name, WorkerCount(host=count.host, pid=count.pid))
+            into.items += count.items
+            into.busy_s = round(into.busy_s + count.busy_s, 3)
+            for outcome, number in count.outcomes.items():
+                into.outcomes[outcome] = into.outcomes.get(outcome, 0) + number
     store.update_manifest(attempts=attempts, workers=total, broker=broker)
 
 

@@ -1,7 +1,7 @@
 """A private `redis-server` for tests and benchmarks: a free loopback port, a password, no disk.
 
-    with RedisServer() as server:
-        server.url  # redis://:PASSWORD@127.0.0.1:PORT/0
+with RedisServer() as server:
+    server.url  # redis://:PASSWORD@127.0.0.1:PORT/0
 """
 
 from __future__ import annotations
