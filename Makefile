@@ -4,10 +4,11 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 BROWSER_STAMP := $(VENV)/.browser
+REDIS_STAMP := $(VENV)/.redis
 
-.PHONY: setup demo test lint bench chaos clean
+.PHONY: setup demo test lint bench bench-workers chaos clean
 
-setup: $(STAMP) $(BROWSER_STAMP)
+setup: $(STAMP) $(BROWSER_STAMP) $(REDIS_STAMP)
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -17,6 +18,10 @@ $(STAMP): pyproject.toml
 
 $(BROWSER_STAMP): $(STAMP) scripts/ensure-browser
 	scripts/ensure-browser $(BIN)/playwright
+	touch $@
+
+$(REDIS_STAMP): $(STAMP) scripts/ensure-redis
+	scripts/ensure-redis
 	touch $@
 
 demo: setup
@@ -31,6 +36,9 @@ lint: setup
 
 bench: setup
 	$(BIN)/python bench/throughput.py
+
+bench-workers: setup
+	$(BIN)/python bench/workers.py
 
 chaos: setup
 	$(BIN)/python bench/chaos.py

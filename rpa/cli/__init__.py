@@ -10,7 +10,7 @@ from typing import Annotated
 
 import typer
 
-from rpa.cli import console, credentials, demo, lookup, payers, run, runs
+from rpa.cli import console, credentials, demo, lookup, payers, run, runs, worker
 from rpa.cli import sandbox as sandbox_commands
 
 app = typer.Typer(
@@ -51,6 +51,8 @@ app.add_typer(credentials.app, name="credentials")
 app.add_typer(sandbox_commands.app, name="sandbox")
 app.add_typer(console.app, name="console")
 app.command("demo")(demo.demo)
+app.command("worker")(worker.worker)
+app.command("workers")(worker.workers)
 
 
 def main() -> None:

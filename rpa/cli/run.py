@@ -34,6 +34,16 @@ def run(
         bool, typer.Option("--phi-in-logs/--no-phi-in-logs", help="Unmasked PHI in the log (debugging only; recorded).")
     ] = False,
     verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Also print log events to stderr.")] = False,
+    broker: Annotated[
+        str | None,
+        typer.Option(
+            "--broker",
+            envvar="RPA_BROKER_URL",
+            show_envvar=True,
+            help="Redis URL (redis:// or rediss://, with its password): `rpa worker` processes look the items up, "
+            "this process writes the run folder.",
+        ),
+    ] = None,
 ) -> None:
     """Look up every row of a worklist; results, log and evidence go to a run folder.
 
@@ -77,7 +87,14 @@ def run(
     with progress:
         if resume:
             summary = resume_run(
-                resume, settings=settings, wait=wait, on_start=on_start, on_result=on_result, on_wait=on_wait, verbose=verbose
+                resume,
+                settings=settings,
+                wait=wait,
+                on_start=on_start,
+                on_result=on_result,
+                on_wait=on_wait,
+                verbose=verbose,
+                broker=broker,
             )
         else:
             summary = run_worklist(
@@ -90,6 +107,7 @@ def run(
                 on_result=on_result,
                 on_wait=on_wait,
                 verbose=verbose,
+                broker=broker,
             )
     data = summary.as_dict()
     if json_output:

@@ -348,6 +348,15 @@ def _print_details(store, details: dict[str, Any]) -> None:
     if details["resume"]:
         console.print(f"[bold]to finish it:[/] {details['resume']}", highlight=False)
     _print_history(details["history"])
+    if details["per_worker"]:
+        workers = Table(title="Per worker", title_justify="left")
+        for column in ("worker", "host", "items", "busy s", "items/min"):
+            workers.add_column(column, justify="left" if column in ("worker", "host") else "right")
+        for row in details["per_worker"]:
+            workers.add_row(
+                row["worker"], row["host"] or "", str(row["items"]), f"{row['busy_s']:.1f}", f"{row['items_per_min']:.1f}"
+            )
+        console.print(workers)
     payers = Table(title="Per payer", title_justify="left")
     columns = ("items", "found", "not_found", "needs_human", "failed", "retries", "median_ms", "p95_ms")
     payers.add_column("payer")

@@ -48,11 +48,13 @@ def run_worklist(
     on_result: Callable[[Result], None] | None = None,
     on_wait: Callable[[dict], None] | None = None,
     verbose: bool = False,
+    broker: str | None = None,
 ) -> RunSummary:
     """Validate a worklist, run every good row, and return the run's summary.
 
     Raises RunInProgress when another process is working on the same worklist (same content),
-    unless `wait`, which waits for it to finish first.
+    unless `wait`, which waits for it to finish first. With `broker` (a Redis URL), `rpa worker`
+    processes look the items up and this process writes the run folder (rpa/distributed).
     """
     settings = settings or load_settings()
     worklist = load_worklist(Path(path), task=Task(task) if task else None, default_payer=payer)
@@ -61,6 +63,7 @@ def run_worklist(
         "task": worklist.task.value,
         "payer": payer,
         **{name: getattr(settings, name) for name in RESUMED_SETTINGS},
+        **_broker_argument(broker),
     }
     with ExitStack() as held:
         worklist_lock = locks.acquire(
@@ -78,7 +81,7 @@ def run_worklist(
             raise close_unusable(store)
         if on_start is not None:
             on_start(store, items)
-        return run_async(execute(store, items, settings, on_result=on_result, verbose=verbose))
+        return _execute(store, items, settings, broker, on_result=on_result, verbose=verbose)
 
 
 def resume_run(
@@ -90,10 +93,13 @@ def resume_run(
     on_result: Callable[[Result], None] | None = None,
     on_wait: Callable[[dict], None] | None = None,
     verbose: bool = False,
+    broker: str | None = None,
 ) -> RunSummary:
     """Finish an interrupted or stopped run: only items without a result run again, with the
     arguments the run was started with unless `settings` says otherwise (a command line that
-    names them). Raises RunInProgress while another process works on the run or its worklist."""
+    names them). Raises RunInProgress while another process works on the run or its worklist.
+    With `broker`, workers look the items up (a run started in-process may resume on workers
+    and the other way round)."""
     settings = settings or load_settings()
     store = RunStore.open(run, settings.runs_dir)
     with ExitStack() as held:
@@ -110,10 +116,37 @@ def resume_run(
             lock.describe(run_id=store.run_id)
             held.callback(lock.release)
         settings = resumed_settings(settings, manifest)
-        items = prepare_resume(store, {name: getattr(settings, name) for name in RESUMED_SETTINGS})
+        arguments = {name: getattr(settings, name) for name in RESUMED_SETTINGS}
+        items = prepare_resume(store, {**arguments, **_broker_argument(broker)})
         if on_start is not None:
             on_start(store, items)
-        return run_async(execute(store, items, settings, on_result=on_result, verbose=verbose))
+        return _execute(store, items, settings, broker, on_result=on_result, verbose=verbose)
+
+
+def _execute(
+    store: RunStore,
+    items: list[WorkItem],
+    settings: Settings,
+    broker: str | None,
+    *,
+    on_result: Callable[[Result], None] | None,
+    verbose: bool,
+) -> RunSummary:
+    """In this process, or on the broker's workers."""
+    if broker:
+        from rpa.distributed.coordinator import execute_distributed
+
+        return execute_distributed(store, items, settings, broker, on_result=on_result, verbose=verbose)
+    return run_async(execute(store, items, settings, on_result=on_result, verbose=verbose))
+
+
+def _broker_argument(broker: str | None) -> dict[str, str]:
+    """The broker as a run's arguments record it: without its password."""
+    if not broker:
+        return {}
+    from rpa.distributed.broker import redacted
+
+    return {"broker": redacted(broker)}
 
 
 def resumed_settings(settings: Settings, manifest: Manifest) -> Settings:

@@ -129,6 +129,23 @@ class RunStats(BaseModel):
         return {**self.model_dump(mode="json"), "retries": self.retries}
 
 
+class WorkerCount(BaseModel):
+    """What one `rpa worker` answered for a run (a run on a broker): from the results it sent."""
+
+    model_config = ConfigDict(extra="allow")
+
+    host: str | None = None
+    pid: int | None = None
+    items: int = 0
+    outcomes: dict[str, int] = Field(default_factory=dict)
+    busy_s: float = 0.0
+    """From its first item's start to its last item's end, in this attempt (summed over attempts on the run)."""
+
+    @property
+    def items_per_min(self) -> float:
+        return round(self.items / self.busy_s * 60, 2) if self.busy_s else 0.0
+
+
 class Attempt(BaseModel):
     """One process's go at the run: the first run, or a resume."""
 
@@ -153,6 +170,11 @@ class Attempt(BaseModel):
     """The signal that stopped it (SIGTERM, SIGINT), if one did."""
     stats: RunStats = Field(default_factory=RunStats)
     duration_s: float | None = None
+    broker: str | None = None
+    """The broker (without its password) when workers looked the items up."""
+    workers: dict[str, WorkerCount] = Field(default_factory=dict)
+    duplicates_dropped: int = 0
+    """Results a worker sent for an item that already had one (a message delivered twice)."""
 
 
 class Manifest(BaseModel):
@@ -180,6 +202,9 @@ class Manifest(BaseModel):
     """Every attempt's counters summed."""
     duration_s: float | None = None
     exit_code: int | None = None
+    broker: str | None = None
+    workers: dict[str, WorkerCount] = Field(default_factory=dict)
+    """Every attempt's per-worker counts summed."""
 
     @property
     def resumes(self) -> int:

@@ -114,6 +114,7 @@ def run_details(store: RunStore, *, slowest: int = 5) -> dict[str, Any]:
         "retries": retry_stats(results, manifest.stats.as_dict()),
         "stopped": [stop.model_dump(mode="json") for stop in manifest.stopped],
         "history": history(store),
+        "per_worker": per_worker(manifest),
         "resume": f"rpa run --resume {store.run_id}" if overview_of(store).status in RESUMABLE else None,
         "slowest": [_item_brief(result) for result in sorted(results, key=lambda r: r.duration_ms, reverse=True)[:slowest]],
         "rejects_by_reason": [
@@ -122,6 +123,15 @@ def run_details(store: RunStore, *, slowest: int = 5) -> dict[str, Any]:
         ],
         "rejects": rejects,
     }
+
+
+def per_worker(manifest) -> list[dict[str, Any]]:
+    """A run on a broker: what each `rpa worker` answered and how fast (items a minute while busy)."""
+    return [
+        {"worker": name, "host": count.host, "items": count.items, "outcomes": count.outcomes,
+         "busy_s": count.busy_s, "items_per_min": count.items_per_min}
+        for name, count in manifest.workers.items()
+    ]  # fmt: skip
 
 
 def history(store: RunStore) -> list[dict[str, Any]]:
