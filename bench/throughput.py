@@ -8,7 +8,7 @@ in its own process that waits L = 200 ms on every request. The child's sessions 
 by a warm-up run of the same mode and sessions, so sign-in and MFA waits are not measured.
 
     .venv/bin/python bench/throughput.py [--claims 400] [--sessions-list 1,4,8] [--modes page,api]
-        [--baseline-claims 6] [--oneoff-repeats 5] [--save FILE]
+        [--baseline-claims 6] [--oneoff-repeats 5] [--save FILE] [--sandbox-option=--auth --sandbox-option=token]
 """
 
 from __future__ import annotations
@@ -129,7 +129,9 @@ def main() -> int:
     print(f"machine: {psutil.cpu_count()} cores, load average {_load(load_before)} at start")
     print(f"code: {code_under_test()}")
     baselines: dict[str, Measurement] = {}
-    with SandboxProcess("--latency-ms", str(options.latency_ms)) as sandbox:
+    if options.sandbox_option:
+        print(f"sandbox options: {' '.join(options.sandbox_option)}")
+    with SandboxProcess("--latency-ms", str(options.latency_ms), *options.sandbox_option) as sandbox:
         portal = Portal(sandbox.url, sandbox.pid, options.latency_ms / 1000, portal_request_time(sandbox.url))
         print(f"portal: {_request_time(portal)}; floor* and efficiency* use the measured time")
         admin = SandboxAdmin(sandbox.url)
@@ -194,6 +196,12 @@ def parse_options() -> argparse.Namespace:
     parser.add_argument("--baseline-claims", type=int, default=6, help="lookups per baseline (0: no baseline)")
     parser.add_argument("--oneoff-repeats", type=int, default=5, help="one-off lookups per mode (0: none)")
     parser.add_argument("--save", type=Path, help="also write every measurement as JSON here")
+    parser.add_argument(
+        "--sandbox-option",
+        action="append",
+        default=[],
+        help="a flag for `rpa sandbox serve`, repeatable (e.g. --sandbox-option=--auth --sandbox-option=token)",
+    )
     return parser.parse_args()
 
 

@@ -146,7 +146,8 @@ class PortalRun:
                 finally:
                     await asyncio.gather(session.close(), return_exceptions=True)
                     lease.release()
-                await asyncio.sleep(LEND_PAUSE_S)
+                if queue and self.stop is None:  # the slot was lent: give the lookup a moment to take it
+                    await asyncio.sleep(LEND_PAUSE_S)
 
         try:
             await asyncio.gather(*(worker() for _ in range(count)))

@@ -278,7 +278,11 @@ class PortalSession:
         self.chunk_open = False
         spec = flow.selectors.api_token
         self.token_watch = TokenWatch(spec, flow.base_url) if spec is not None and flow.api_tasks else None
-        """The bearer token the page's own API calls carry (portals whose JSON needs one)."""
+        """The bearer token the page's own API calls carry (portals whose JSON needs one); kept with
+        the slot's state like its cookies, so a later run's API mode needs no browser until it expires."""
+        if self.token_watch is not None and (stored or {}).get("api_token"):
+            self.token_watch.value = stored["api_token"]
+            SECRETS.add(self.token_watch.value, self.token_watch.value.split()[-1])
         self._log = get_logger().bind(slot=slot)
 
     # -- what a step gets -------------------------------------------------------------------
@@ -377,6 +381,8 @@ class PortalSession:
         await self._keep_tab_storage()
         if self.tab_storage:
             state["session_storage"] = self.tab_storage
+        if self.token_watch is not None and self.token_watch.value:
+            state["api_token"] = self.token_watch.value
         self.store.save(self.flow.portal_id, self.credential.key, self.slot, state)
 
     async def _keep_tab_storage(self, page: PortalPage | None = None) -> None:
