@@ -85,11 +85,15 @@ def changed_page() -> bool:
         worklist = workspace.root / "changed.csv"
         worklist.write_text("Payer,Claim Number\n" + "".join(f"{r['Payer']},{r['Claim Number']}\n" for r in rows))
         env = {**workspace.env(sandbox.url), "RPA_FLOWS_PATH": str(flows), "RPA_SANDBOX_CHANGED_URL": sandbox.url}
-        run_rpa(["run", str(worklist), "--sessions", "1", "--runs-dir", str(workspace.root / "warm")], env)  # signs in
+        run_rpa(
+            ["run", str(worklist), "--sessions", "1", "--mode", "page", "--runs-dir", str(workspace.root / "warm")], env
+        )  # signs in
         print("\na selector that never matches (claims.claim_number relabelled), 12 claims, sessions signed in beforehand:")
         for sessions in (1, 4):
             started = time.monotonic()
-            code, summary = run_rpa(["run", str(worklist), "--sessions", str(sessions), "--runs-dir", str(workspace.runs)], env)
+            code, summary = run_rpa(
+                ["run", str(worklist), "--sessions", str(sessions), "--mode", "page", "--runs-dir", str(workspace.runs)], env
+            )
             seconds = time.monotonic() - started
             log = Path(summary["run_dir"]) / "log.jsonl"
             started_items = sum(json.loads(line)["event"] == "item_started" for line in log.read_text().splitlines())

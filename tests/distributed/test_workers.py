@@ -29,6 +29,7 @@ def test_two_workers_answer_every_item_once_within_the_session_limit_and_survive
 
     coordinator = rpa_process("run", worklist, "--runs-dir", runs, "--mode", "page", "--json")
     run_dir = wait_for_results(runs, 12)
+    wait_for_worker(run_dir, "w0")  # the victim has answered something: it dies with work of its own
     os.kill(victim.pid, signal.SIGKILL)  # mid-item: it holds up to four messages and two-ish sessions
     killed_at = time.monotonic()
     out, err = coordinator.communicate(timeout=240)
@@ -48,6 +49,18 @@ def test_two_workers_answer_every_item_once_within_the_session_limit_and_survive
     assert by_worker["w1"]["items"] > by_worker["w0"]["items"] > 0 and survivor.poll() is None
     shown = rpa_run("runs", "show", run_dir.name, "--runs-dir", runs)
     assert "w0" in shown.stdout and "w1" in shown.stdout and "items/min" in shown.stdout
+
+
+def wait_for_worker(run_dir, worker: str, timeout: float = 90) -> None:
+    """Until the coordinator logged an item finished by `worker`."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        for line in (run_dir / "log.jsonl").read_text().splitlines():
+            event = json.loads(line)
+            if event["event"] == "item_finished" and event.get("worker") == worker:
+                return
+        time.sleep(0.2)
+    raise AssertionError(f"{worker} finished no item within {timeout} s")
 
 
 def test_a_killed_coordinator_resumes_and_keeps_what_the_workers_finished_meanwhile(
