@@ -112,6 +112,7 @@ class PortalRun:
         self.payers: list[str] = []
         self.api_disabled = False
         self.consecutive_transient = 0
+        self.in_flight = 0
         self.layout_suspects: list[tuple[LayoutError, Result]] = []
         """Items that met a layout error since the last answered one: written as failed when a
         later item is answered, left pending when enough of them in a row stop the portal."""
@@ -132,8 +133,15 @@ class PortalRun:
                 session = self._session(lease.slot)
                 try:
                     while queue and self.stop is None:
+                        await self._one_at_a_time_while_suspect()
+                        if not queue or self.stop is not None:
+                            break
                         item = queue.popleft()
-                        result = await self.process(session, item)
+                        self.in_flight += 1
+                        try:
+                            result = await self.process(session, item)
+                        finally:
+                            self.in_flight -= 1
                         if result is not None:
                             for written in self._with_suspects(result):
                                 await asyncio.to_thread(self.run_store.append, written)  # fsync off the event loop
@@ -434,6 +442,12 @@ class PortalRun:
             message = f"the portal's pages changed: {error.key} not found ({len(self.layout_suspects)} items in a row)"
             self._stop(StopKind.LAYOUT, message, fix, list(first.evidence))
         return None
+
+    async def _one_at_a_time_while_suspect(self) -> None:
+        """After a layout error, one item at a time until an answer clears the suspicion or the
+        portal stops: a changed page then costs a few items, not a few per session."""
+        while self.layout_suspects and self.in_flight and self.stop is None:
+            await asyncio.sleep(0.1)
 
     def _with_suspects(self, result: Result) -> list[Result]:
         """An answered item (found or not found: its pages were all there) clears the suspicion:

@@ -18,7 +18,7 @@ def test_a_selector_that_never_matches_stops_the_portal_within_three_items_namin
     truth = clearinghouse.truth_claims()
 
     summary, results = run(
-        clearinghouse_engine.model_copy(update={"sessions": 1}), altered_rows(truth, suffix, 6, 1400), tmp_path
+        clearinghouse_engine.model_copy(update={"sessions": 2}), altered_rows(truth, suffix, 6, 1400), tmp_path
     )
 
     assert summary.exit_code == 3 and results == [] and summary.pending == 6
