@@ -39,6 +39,7 @@ from rpa.core.errors import AuthenticationError
 from rpa.core.logs import SECRETS
 from rpa.distributed.broker import PREFIX
 from rpa.engine.sessions import CredentialGate, CredentialStopped, SessionStateStore
+from rpa.portal.pacing import Pacer
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -259,23 +260,36 @@ class SharedCredentialGate(CredentialGate):
             self.client.delete(self.proven_key)
 
 
-class SharedPacer:
-    """`Pacer`'s contract (`active`, `wait()`), with its reservations kept in Redis."""
+class SharedPacer(Pacer):
+    """`Pacer` across machines: the interval and cap reserved in Redis, and a portal's 429 hold
+    (`Retry-After`) written there too, so every worker waits it out. What a 429 teaches about the
+    pace, and the counting of a page's own requests, stay with each worker's own `Pacer` part."""
 
     def __init__(self, client: redis.Redis, portal: str, min_interval_ms: int = 0, max_per_minute: int | None = None):
+        super().__init__()
         self.client = client
         self.min_interval_ms = min_interval_ms
         self.max_per_minute = max_per_minute or 0
         self.keys = (f"{PREFIX}pace:{portal}:last", f"{PREFIX}pace:{portal}:window")
+        self.hold_key = f"{PREFIX}pace:{portal}:hold"
         self._script = client.register_script(_PACE)
 
     @property
     def active(self) -> bool:
         return bool(self.min_interval_ms or self.max_per_minute)
 
-    async def wait(self) -> None:
+    async def wait(self, *, from_page: bool = True) -> None:
+        held = self.client.get(self.hold_key)
+        if held is not None:
+            self.hold_until = max(self.hold_until, float(held))
+        await super().wait(from_page=from_page)
         if not self.active:
             return
         delay_ms = self._script(keys=list(self.keys), args=[self.min_interval_ms, self.max_per_minute, secrets.token_hex(6)])
         if int(delay_ms) > 0:
             await asyncio.sleep(int(delay_ms) / 1000)
+
+    def rate_limited(self, retry_after_s: float | None) -> float:
+        wait_s = super().rate_limited(retry_after_s)
+        self.client.set(self.hold_key, repr(self.hold_until), px=int(wait_s * 1000) + 1000)
+        return wait_s

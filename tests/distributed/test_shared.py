@@ -114,3 +114,17 @@ def test_pacing_is_shared_by_every_worker_of_a_portal(client):
         return time.monotonic() - started
 
     assert asyncio.run(main()) >= 0.45  # six requests, 100 ms apart, whichever worker sends them
+
+
+def test_a_429_on_one_worker_holds_every_worker_of_the_portal_for_its_retry_after(client):
+    told, other = SharedPacer(client, "busyportal"), SharedPacer(client, "busyportal")
+
+    async def main() -> float:
+        await other.wait(from_page=False)  # the engine's API calls; pages report their own requests
+        other.note()
+        told.rate_limited(1.5)  # the portal answered 429, Retry-After: 1.5
+        started = time.monotonic()
+        await other.wait(from_page=False)
+        return time.monotonic() - started
+
+    assert 1.2 <= asyncio.run(main()) <= 2.5 and told.rate_limited_count == 1
