@@ -6,6 +6,8 @@ answered with 429 and Retry-After. Every answer is scored against the ground tru
 from __future__ import annotations
 
 import json
+import threading
+import time
 
 from rpa.core.worklist import write_worklist
 from rpa.engine.jobs import run_worklist
@@ -89,3 +91,27 @@ def engine_user(sandbox) -> str:
     from tests.conftest import ENGINE_USER
 
     return sandbox.user(ENGINE_USER)["username"]
+
+
+def test_a_sign_in_ended_mid_run_sends_the_app_to_the_identity_server_and_the_engine_signs_in_again(sandbox, engine, tmp_path):
+    sandbox.configure(auth="token", token_ttl_s=4)
+    truth = sandbox.truth_claims()
+    rows = [{"Payer": "sandbox", "Claim Number": claim.claim_number} for claim in sandbox.data.claims[40:56]]
+    runs = tmp_path / "runs"
+
+    def revoke_after_the_first_answers() -> None:
+        deadline = time.monotonic() + 120
+        while time.monotonic() < deadline:
+            if any(len(path.read_text().splitlines()) >= 3 for path in runs.glob("*/results.jsonl")):
+                sandbox.revoke_tokens(engine_user(sandbox))  # refreshing now fails: the app goes back to sign-in
+                return
+            time.sleep(0.1)
+
+    revoker = threading.Thread(target=revoke_after_the_first_answers)
+    revoker.start()
+    summary, _, tally = run(sandbox, own_state(engine, tmp_path, sessions=1, mode="page", runs_dir=runs), rows, tmp_path, truth)
+    revoker.join()
+
+    assert tally.correct == len(rows) and summary.exit_code == 0, tally
+    assert summary.stats["session_renewals"] >= 1, "the identity server's sign-in form meant: session expired"
+    assert not summary.stats["circuit_opened"] and not summary.stats["retries_by_reason"].get("item/timeout")
