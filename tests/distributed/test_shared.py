@@ -19,6 +19,7 @@ from rpa.distributed.shared import (
     SharedSessionBudget,
     SharedSessionStore,
 )
+from rpa.engine.jobs import run_async
 from rpa.engine.sessions import CredentialStopped
 
 CREDENTIAL = Credential(
@@ -40,7 +41,7 @@ def test_workers_together_never_hold_more_sessions_than_the_portal_allows(client
 
     assert [lease.slot for lease in leases] == [0, 1, 2, 3] and second.try_lease() is None
     assert first.holders() == {"w1": 3, "w2": 1}
-    asyncio.run(second.lease(0.3))  # waiting says so ...
+    run_async(second.lease(0.3))  # waiting says so ...
     assert first.should_lend() and not second.should_lend()  # ... and w1 holds more than its share
     leases[0].release()
     assert second.try_lease().slot == 0
@@ -88,7 +89,7 @@ def test_one_sign_in_at_a_time_across_workers_until_the_password_is_proven(clien
         later = SharedCredentialGate(client, keys, CREDENTIAL, tmp_path / "later", sessions=4, at_once=4)
         await asyncio.gather(sign_in(later), sign_in(later))
 
-    asyncio.run(main())
+    run_async(main())
     assert most[0] == 2  # the first three one at a time; once proven, side by side
 
 
@@ -113,7 +114,7 @@ def test_pacing_is_shared_by_every_worker_of_a_portal(client):
         await asyncio.gather(*(pacer.wait() for pacer in pacers for _ in range(2)))
         return time.monotonic() - started
 
-    assert asyncio.run(main()) >= 0.45  # six requests, 100 ms apart, whichever worker sends them
+    assert run_async(main()) >= 0.45  # six requests, 100 ms apart, whichever worker sends them
 
 
 def test_a_429_on_one_worker_holds_every_worker_of_the_portal_for_its_retry_after(client):
@@ -127,4 +128,4 @@ def test_a_429_on_one_worker_holds_every_worker_of_the_portal_for_its_retry_afte
         await other.wait(from_page=False)
         return time.monotonic() - started
 
-    assert 1.2 <= asyncio.run(main()) <= 2.5 and told.rate_limited_count == 1
+    assert 1.2 <= run_async(main()) <= 2.5 and told.rate_limited_count == 1
