@@ -388,7 +388,7 @@ class PortalPage:
             groups.setdefault(scope, []).extend(locators)
         combined = {scope: _any_of(locators) for scope, locators in groups.items()}
         try:
-            await self._wait_any(combined, primary, timeout_ms or self.navigation_timeout_ms, " or ".join(names))
+            await self._wait_any(combined, primary, timeout_ms or self.navigation_timeout_ms, " or ".join(names), alarms)
         except Exception as error:
             if _is_timeout(error):
                 raise TransientError(f"timed out waiting for {' or '.join(names)}", reason="timeout") from None
@@ -517,7 +517,9 @@ class PortalPage:
 
     # -- waiting and alarms -----------------------------------------------------------------
 
-    async def _wait_any(self, combined: dict[Scope, Locator], primary: list[Scope], timeout_ms: int, what: str) -> None:
+    async def _wait_any(
+        self, combined: dict[Scope, Locator], primary: list[Scope], timeout_ms: int, what: str, alarms: list[str] | None = None
+    ) -> None:
         """Wait until one scope's locator is visible. One scope with layout checks off is a single
         driver-side wait; otherwise the main scope is waited for in slices, with a look into the
         other scopes and at whether the page has settled between slices (so no abandoned wait
@@ -552,6 +554,8 @@ class PortalPage:
                     raise TransientError(
                         f"{what} did not appear: the page's own request failed (HTTP {status})", reason="page_request"
                     )
+                # an error page where the element should be (a frame's own navigation) is no changed page
+                await self._raise_alarm_if_visible(list(dict.fromkeys([*combined, ()])), alarms)
                 raise LayoutError(f"the portal's pages changed: {what} not found on a settled page", key=what)
             slice_ms = min(slice_ms * 2, 2000)
             if self.settle_ms and quiet_ms:  # look again just after the page would count as settled
