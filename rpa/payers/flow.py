@@ -24,8 +24,8 @@ from rpa.core.credentials import STANDARD_FIELDS
 from rpa.core.errors import ConfigError, FlowError
 from rpa.core.models import Answer, ClaimStatus, Eligibility, Outcome, Task
 from rpa.core.settings import PortalLimits
-from rpa.payers import normalize
-from rpa.payers.matching import ClaimRow, choose_claim, matching_rows
+from rpa.payers import normalize, search_results
+from rpa.payers.matching import ClaimRow, choose_claim
 from rpa.payers.signin import parse_sign_in, run_sign_in
 
 if TYPE_CHECKING:
@@ -36,10 +36,6 @@ if TYPE_CHECKING:
     from rpa.portal.page import PortalPage
     from rpa.portal.selectors import SelectorMap
     from rpa.portal.totp import TotpSource
-
-
-MAX_RESULT_PAGES = 50
-"""A search listing more pages than this is read no further (a portal that pages forever)."""
 
 
 @dataclass(frozen=True)
@@ -167,32 +163,12 @@ class Flow:
     async def find_claim(
         self, portal: PortalPage, query: ClaimStatusQuery, *, results: str, next_page: str, previous_page: str | None = None
     ) -> ClaimRow | None:
-        """Page through a search's results table (`results`, `next_page` to go on) and return the one
-        row that is this claim, or None when nothing was listed (not on file).
-
-        A member search reads every page, since a corrected claim and its original may sit on
-        different pages; with `previous_page` the table is paged back to the chosen row, so the flow
-        can click it (a flow that follows the row's link needs no going back). Raises NeedsHuman
-        when several rows match equally well, or claims are listed but none matches.
-        """
+        """The row of a paged results table that is this claim, None when nothing was listed (not
+        on file); NeedsHuman when several match equally or none does (`rpa.payers.search_results`)."""
         wording = self.wording(query.payer)
-        seen: list[ClaimRow] = []
-        page_of: dict[int, int] = {}
-        page = 0
-        while True:
-            for row in await portal.read_table(results):
-                page_of[len(seen)] = page
-                seen.append(ClaimRow.from_record(wording.record("result", row), wording.formats, raw=row))
-            if query.claim_number and matching_rows(seen, query):
-                break  # a claim number is found once; member searches look at every page
-            if page + 1 >= MAX_RESULT_PAGES or not await portal.next_page(next_page, results):
-                break
-            page += 1
-        chosen = choose_claim(seen, query)
-        if chosen is not None and previous_page is not None:
-            for _ in range(page - page_of[next(index for index, row in enumerate(seen) if row is chosen)]):
-                await portal.next_page(previous_page, results)
-        return chosen
+        return await search_results.find_claim(
+            portal, query, wording, results=results, next_page=next_page, previous_page=previous_page
+        )
 
     async def find_claim_in_feed(
         self,
@@ -204,21 +180,9 @@ class Flow:
         end: str | None = None,
         heading: str | None = None,
     ) -> ClaimRow | None:
-        """`find_claim` for an infinite list of cards: read the cards (`items`), scroll `feed` for
-        more until the claim is found (a claim number) or the list ends (a member search reads it
-        all); `heading` names the field a card's heading holds (e.g. its claim number)."""
+        """`find_claim` for an infinite list of cards (`rpa.payers.search_results`)."""
         wording = self.wording(query.payer)
-        seen: list[ClaimRow] = []
-        for _ in range(MAX_RESULT_PAGES):
-            cards = await portal.read_items(items)
-            for card in cards[len(seen) :]:
-                fields = {heading: card.heading, **card.fields} if heading else card.fields
-                seen.append(ClaimRow.from_record(wording.record("result", fields), wording.formats, raw=fields))
-            if query.claim_number and matching_rows(seen, query):
-                break
-            if not await portal.load_more(feed, end=end):
-                break
-        return choose_claim(seen, query)
+        return await search_results.find_claim_in_feed(portal, query, wording, items=items, feed=feed, end=end, heading=heading)
 
     def pick_claim(self, query: ClaimStatusQuery, records: list[dict[str, Any]]) -> ClaimRow | None:
         """`choose_claim` over search results already read as records (API mode, one page)."""
